@@ -1,0 +1,78 @@
+#pragma once
+// `govsim compare`: per policy and metric, the mean over replicates with its 95% CI and the
+// difference from the baseline, paired by replicate (policies share random numbers, so pairing
+// cancels the common noise), with the unpaired Welch interval shown for contrast.
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/results_reader.hpp"
+#include "analysis/statistics.hpp"
+
+namespace analysis {
+
+struct CompareOptions {
+  std::string baseline = "baseline";
+  std::vector<std::string> metrics;  // summary scalar names; empty = all
+  std::string format = "table";      // table | csv | markdown
+  // When set, compares policy P of `file` (A) with policy P of this file (B) instead of
+  // comparing policies with the baseline.
+  std::optional<std::filesystem::path> other_file;
+};
+
+// One policy's runs for one metric (within one sample of a sampled design).
+struct GroupSummary {
+  std::string label;                     // "whistle", "whistle.s002", or "whistle [B]"
+  std::vector<std::int64_t> replicates;  // ascending
+  std::vector<double> values;            // values[i] is from replicate replicates[i]
+  Interval mean;                         // no interval when there is one replicate
+};
+
+struct Difference {
+  std::string reference;       // label of the group compared against
+  bool paired = false;         // by replicate; otherwise unpaired (Welch)
+  std::string why_unpaired;    // empty when paired
+  Interval diff;               // group - reference: the paired interval when paired, else Welch
+  Interval welch;              // the unpaired interval, always, to show what pairing bought
+  double relative_pct = kNaN;  // diff / mean of the reference runs used, in percent
+
+  bool significant() const { return diff.excludes(0.0); }
+  // Welch width over paired width; NaN when unpaired or either interval is missing.
+  double width_ratio() const;
+};
+
+struct ComparisonRow {
+  std::string metric;
+  std::string units;
+  std::string description;
+  GroupSummary group;
+  std::optional<Difference> difference;  // absent for the reference group itself
+};
+
+struct Comparison {
+  std::vector<std::string> header;  // what was compared with what
+  std::vector<ComparisonRow> rows;  // grouped by metric
+  std::vector<std::string> notes;   // unpaired rows, missing groups, failed runs
+};
+
+// Policies of one file against `options.baseline`. Throws BadInput for an unknown baseline or
+// metric (the message lists the available ones) or a file without successful runs.
+Comparison compare_policies(const ResultsFile& file, const CompareOptions& options);
+// Policy P of `a` against policy P of `b` (diff = B - A), paired by replicate only where the
+// replicates' seeds match.
+Comparison compare_files(const ResultsFile& a, const ResultsFile& b, const CompareOptions& options);
+// `format` is table, csv or markdown; throws BadInput otherwise.
+void write_comparison(const Comparison& comparison, const std::string& format, std::ostream& out);
+
+// The command: prints the comparison on `out`; returns 0, or 2 after printing the reason on
+// `err` (std::cerr in the first overload) for bad input (missing or foreign file, unknown
+// baseline, metric or format).
+int compare_main(const std::filesystem::path& file, const CompareOptions& options,
+                 std::ostream& out);
+int compare_main(const std::filesystem::path& file, const CompareOptions& options,
+                 std::ostream& out, std::ostream& err);
+
+}  // namespace analysis

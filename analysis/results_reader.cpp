@@ -1,0 +1,440 @@
+#include "analysis/results_reader.hpp"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+#include <charconv>
+#include <exception>
+#include <fstream>
+#include <string_view>
+#include <type_traits>
+
+#include <fmt/format.h>
+
+namespace fs = std::filesystem;
+
+namespace analysis {
+namespace {
+
+static_assert(std::is_same_v<hid_t, std::int64_t>, "ResultsFile stores an hid_t as int64_t");
+
+constexpr int kSupportedFormatVersion = 1;
+
+// Low-level failure; public functions turn it into a FileError naming the file.
+class Hdf5Failure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// HDF5 prints its error stack on stderr by default; errors are reported as exceptions instead.
+class ErrorSilencer {
+ public:
+  ErrorSilencer() {
+    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+  ~ErrorSilencer() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+  ErrorSilencer(const ErrorSilencer&) = delete;
+  ErrorSilencer& operator=(const ErrorSilencer&) = delete;
+
+ private:
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
+};
+
+[[noreturn]] void fail(const std::string& what) {
+  H5Eclear2(H5E_DEFAULT);
+  throw Hdf5Failure(what);
+}
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) fail(what);
+}
+
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle(hid_t id, Closer closer, const std::string& what) : id_(id), closer_(closer) {
+    if (id_ < 0) fail(what);
+  }
+  ~Handle() {
+    if (id_ >= 0) closer_(id_);
+  }
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), closer_(other.closer_) {}
+  Handle& operator=(Handle&&) = delete;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  hid_t get() const { return id_; }
+
+ private:
+  hid_t id_;
+  Closer closer_;
+};
+
+// Runs `f` with HDF5's error printing off and turns low-level failures into FileError.
+template <class F>
+auto guarded(const fs::path& path, F&& f) {
+  ErrorSilencer silence;
+  try {
+    return f();
+  } catch (const Hdf5Failure& e) {
+    throw FileError(fmt::format("{}: {}", path.string(), e.what()));
+  }
+}
+
+Handle open_group(hid_t loc, const std::string& name) {
+  return {H5Gopen2(loc, name.c_str(), H5P_DEFAULT), H5Gclose, "no group " + name};
+}
+
+Handle open_dataset(hid_t loc, const std::string& name) {
+  return {H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose, "no dataset " + name};
+}
+
+// Link names in creation order when the file tracks it, else in name order.
+std::vector<std::string> link_names(hid_t group) {
+  H5G_info_t info;
+  check(H5Gget_info(group, &info), "H5Gget_info");
+  std::vector<std::string> names;
+  H5_index_t index = H5_INDEX_CRT_ORDER;
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    ssize_t n = H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    if (n < 0 && i == 0 && index == H5_INDEX_CRT_ORDER) {
+      index = H5_INDEX_NAME;
+      n = H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    }
+    if (n < 0) fail("listing group");
+    std::string name(static_cast<std::size_t>(n) + 1, '\0');
+    H5Lget_name_by_idx(group, ".", index, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT);
+    name.resize(static_cast<std::size_t>(n));
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
+// HDF5 callbacks are C frames: nothing may throw through them.
+herr_t collect_attribute_name(hid_t, const char* name, const H5A_info_t*, void* out) {
+  try {
+    static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+    return 0;
+  } catch (...) {
+    return -1;
+  }
+}
+
+std::vector<std::string> attribute_names(hid_t obj) {
+  std::vector<std::string> names;
+  hsize_t index = 0;
+  if (H5Aiterate2(obj, H5_INDEX_CRT_ORDER, H5_ITER_INC, &index, collect_attribute_name, &names) <
+      0) {
+    names.clear();
+    index = 0;
+    check(H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_INC, &index, collect_attribute_name, &names),
+          "listing attributes");
+  }
+  return names;
+}
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+std::vector<std::string> read_strings(hid_t obj, hid_t file_type, hid_t space, bool attribute) {
+  const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+  std::vector<std::string> out;
+  if (H5Tis_variable_str(file_type) > 0) {
+    Handle mem{H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy"};
+    check(H5Tset_size(mem.get(), H5T_VARIABLE), "H5Tset_size");
+    check(H5Tset_cset(mem.get(), H5Tget_cset(file_type)), "H5Tset_cset");
+    std::vector<char*> text(n, nullptr);
+    check(attribute ? H5Aread(obj, mem.get(), text.data())
+                    : H5Dread(obj, mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()),
+          "reading strings");
+    for (char* t : text) out.emplace_back(t != nullptr ? t : "");
+    H5Dvlen_reclaim(mem.get(), space, H5P_DEFAULT, text.data());
+    return out;
+  }
+  const std::size_t width = H5Tget_size(file_type);
+  std::vector<char> buffer(width * n);
+  check(attribute ? H5Aread(obj, file_type, buffer.data())
+                  : H5Dread(obj, file_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
+        "reading strings");
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string_view s(buffer.data() + i * width, width);
+    out.emplace_back(s.substr(0, s.find('\0')));
+  }
+  return out;
+}
+
+// Any string or numeric attribute as text; arrays are joined with ", ".
+std::string attribute_text(hid_t obj, const std::string& name) {
+  Handle attr{H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose, "no attribute " + name};
+  Handle type{H5Aget_type(attr.get()), H5Tclose, "H5Aget_type"};
+  Handle space{H5Aget_space(attr.get()), H5Sclose, "H5Aget_space"};
+  const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get()));
+  std::vector<std::string> parts;
+  switch (H5Tget_class(type.get())) {
+    case H5T_STRING:
+      return join(read_strings(attr.get(), type.get(), space.get(), true));
+    case H5T_INTEGER: {
+      std::vector<long long> v(n);
+      check(H5Aread(attr.get(), H5T_NATIVE_LLONG, v.data()), "reading attribute " + name);
+      for (long long x : v) parts.push_back(std::to_string(x));
+      return join(parts);
+    }
+    case H5T_FLOAT: {
+      std::vector<double> v(n);
+      check(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, v.data()), "reading attribute " + name);
+      for (double x : v) parts.push_back(fmt::format("{}", x));
+      return join(parts);
+    }
+    default:
+      return "(attribute of unsupported type)";
+  }
+}
+
+Attributes all_attributes(hid_t obj) {
+  Attributes out;
+  for (const auto& name : attribute_names(obj)) {
+    // Bookkeeping of dimension scales, not metadata a user wrote.
+    if (name == "CLASS" || name == "NAME" || name == "REFERENCE_LIST" || name == "DIMENSION_LIST")
+      continue;
+    out.emplace_back(name, attribute_text(obj, name));
+  }
+  return out;
+}
+
+std::string optional_text(hid_t obj, const char* name) {
+  return H5Aexists(obj, name) > 0 ? attribute_text(obj, name) : std::string();
+}
+
+std::vector<double> read_doubles(hid_t ds) {
+  Handle space{H5Dget_space(ds), H5Sclose, "H5Dget_space"};
+  std::vector<double> v(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
+  if (!v.empty())
+    check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "reading data");
+  return v;
+}
+
+std::optional<std::int64_t> parse_int(std::string_view text) {
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+const std::string* find(const Attributes& attrs, std::string_view key) {
+  for (const auto& [k, v] : attrs)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+RunInfo make_run_info(std::string name, Attributes attrs) {
+  RunInfo info;
+  // Fall-backs from the naming scheme policy[.sNNN].rNNN.
+  info.policy = name.substr(0, name.find('.'));
+  for (std::size_t pos = name.find('.'); pos != std::string::npos;) {
+    const std::size_t next = name.find('.', pos + 1);
+    const std::string_view token =
+        std::string_view(name).substr(pos + 1, next == std::string::npos ? next : next - pos - 1);
+    if (token.size() > 1 && token[0] == 'r') info.replicate = parse_int(token.substr(1));
+    if (token.size() > 1 && token[0] == 's') info.sample = parse_int(token.substr(1));
+    pos = next;
+  }
+  if (const auto* p = find(attrs, "policy")) info.policy = *p;
+  if (const auto* r = find(attrs, "replicate")) info.replicate = parse_int(*r);
+  if (const auto* s = find(attrs, "sample")) info.sample = parse_int(*s);
+  if (const auto* s = find(attrs, "seed")) info.seed = *s;
+  info.name = std::move(name);
+  info.attributes = std::move(attrs);
+  return info;
+}
+
+herr_t keep_scale(hid_t, unsigned, hid_t scale, void* out) {
+  // H5DS closes `scale` after the callback; the extra reference keeps it open for the caller.
+  *static_cast<hid_t*>(out) = H5Iinc_ref(scale) >= 0 ? scale : -1;
+  return 1;
+}
+
+std::string scale_name(hid_t scale) {
+  const ssize_t n = H5DSget_scale_name(scale, nullptr, 0);
+  if (n <= 0) return {};
+  std::string name(static_cast<std::size_t>(n) + 1, '\0');
+  H5DSget_scale_name(scale, name.data(), name.size());
+  name.resize(static_cast<std::size_t>(n));
+  return name;
+}
+
+DimensionData read_dimension(hid_t var, unsigned axis, hsize_t size) {
+  DimensionData dim;
+  if (H5DSget_num_scales(var, axis) <= 0) {
+    // Not written by govsim: an anonymous axis indexed 0..size-1.
+    dim.name = fmt::format("axis{}", axis);
+    for (hsize_t i = 0; i < size; ++i) dim.values.push_back(static_cast<double>(i));
+    return dim;
+  }
+  hid_t scale_id = -1;
+  check(H5DSiterate_scales(var, axis, nullptr, keep_scale, &scale_id), "reading dimension scale");
+  Handle scale{scale_id, H5Dclose, "reading dimension scale"};
+  dim.name = scale_name(scale.get());
+  dim.units = optional_text(scale.get(), "units");
+  dim.description = optional_text(scale.get(), "long_name");
+  Handle type{H5Dget_type(scale.get()), H5Tclose, "H5Dget_type"};
+  if (H5Tget_class(type.get()) == H5T_STRING) {
+    Handle space{H5Dget_space(scale.get()), H5Sclose, "H5Dget_space"};
+    dim.labels = read_strings(scale.get(), type.get(), space.get(), false);
+  } else {
+    dim.values = read_doubles(scale.get());
+  }
+  return dim;
+}
+
+}  // namespace
+
+ResultsFile::ResultsFile(fs::path path) : path_(std::move(path)) {
+  const std::string where = path_.string();
+  if (!fs::exists(path_)) {
+    if (fs::exists(fs::path(where + ".parts")))
+      throw FileError(where +
+                      ": no such file, but its parts exist: the experiment did not finish; run it "
+                      "again with --resume to complete it");
+    throw FileError(where + ": no such file");
+  }
+  if (fs::is_directory(path_)) throw FileError(where + ": is a directory, not a results file");
+  if (!std::ifstream(path_).good()) throw FileError(where + ": cannot be read (permissions?)");
+  try {
+    guarded(path_, [&] {
+      file_id_ = H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+      if (file_id_ < 0) fail("not an HDF5 file (or damaged)");
+      check_format();
+      attributes_ = all_attributes(file_id_);
+      load_runs();
+      load_failures();
+      return 0;
+    });
+  } catch (...) {
+    // The destructor does not run for a half-constructed object.
+    if (file_id_ >= 0) H5Fclose(file_id_);
+    file_id_ = -1;
+    throw;
+  }
+}
+
+void ResultsFile::check_format() {
+  if (H5Aexists(file_id_, "format") <= 0 || attribute_text(file_id_, "format") != "govsim-results")
+    fail(
+        "an HDF5 file, but not a govsim results file (no root attribute format = "
+        "\"govsim-results\")");
+  const std::string version =
+      H5Aexists(file_id_, "format_version") > 0 ? attribute_text(file_id_, "format_version") : "";
+  format_version_ = static_cast<int>(parse_int(version).value_or(0));
+  if (format_version_ < 1 || format_version_ > kSupportedFormatVersion)
+    fail(fmt::format(
+        "format_version '{}' is not supported by this reader (it reads 1 to {}); use a newer "
+        "govsim",
+        version, kSupportedFormatVersion));
+}
+
+ResultsFile::~ResultsFile() {
+  if (file_id_ >= 0) H5Fclose(file_id_);
+}
+
+ResultsFile::ResultsFile(ResultsFile&& other) noexcept
+    : path_(std::move(other.path_)),
+      file_id_(std::exchange(other.file_id_, -1)),
+      format_version_(other.format_version_),
+      attributes_(std::move(other.attributes_)),
+      runs_(std::move(other.runs_)),
+      failures_(std::move(other.failures_)) {}
+
+std::optional<std::string> ResultsFile::attribute(const std::string& key) const {
+  if (const auto* v = find(attributes_, key)) return *v;
+  return std::nullopt;
+}
+
+void ResultsFile::load_runs() {
+  Handle runs = open_group(file_id_, "runs");
+  for (auto& name : link_names(runs.get())) {
+    Handle g = open_group(runs.get(), name);
+    runs_.push_back(make_run_info(std::move(name), all_attributes(g.get())));
+  }
+}
+
+void ResultsFile::load_failures() {
+  if (H5Lexists(file_id_, "failures", H5P_DEFAULT) <= 0) return;
+  Handle failures = open_group(file_id_, "failures");
+  for (auto& name : link_names(failures.get())) {
+    Handle g = open_group(failures.get(), name);
+    FailureInfo f;
+    f.attributes = all_attributes(g.get());
+    if (const auto* m = find(f.attributes, "message")) f.message = *m;
+    std::erase_if(f.attributes, [](const auto& kv) { return kv.first == "message"; });
+    f.name = std::move(name);
+    failures_.push_back(std::move(f));
+  }
+}
+
+std::int64_t ResultsFile::open_run(const std::string& run) const {
+  const std::string path = "runs/" + run;
+  if (run.empty() || run.find('/') != std::string::npos ||
+      H5Lexists(file_id_, path.c_str(), H5P_DEFAULT) <= 0)
+    fail("no run named '" + run + "'");
+  const hid_t id = H5Gopen2(file_id_, path.c_str(), H5P_DEFAULT);
+  if (id < 0) fail("cannot open run " + run);
+  return id;
+}
+
+std::vector<SummaryValue> ResultsFile::summary(const std::string& run) const {
+  return guarded(path_, [&] {
+    Handle group{open_run(run), H5Gclose, "opening run"};
+    std::vector<SummaryValue> out;
+    if (H5Lexists(group.get(), "summary", H5P_DEFAULT) <= 0) return out;
+    Handle summary = open_group(group.get(), "summary");
+    for (const auto& name : link_names(summary.get())) {
+      Handle ds = open_dataset(summary.get(), name);
+      const std::vector<double> v = read_doubles(ds.get());
+      if (v.size() != 1) fail(fmt::format("summary/{} of run {} is not a scalar", name, run));
+      out.push_back(
+          {name, optional_text(ds.get(), "units"), optional_text(ds.get(), "long_name"), v[0]});
+    }
+    return out;
+  });
+}
+
+std::vector<std::string> ResultsFile::variable_names(const std::string& run) const {
+  return guarded(path_, [&] {
+    Handle group{open_run(run), H5Gclose, "opening run"};
+    std::vector<std::string> out;
+    for (const auto& name : link_names(group.get())) {
+      Handle obj{H5Oopen(group.get(), name.c_str(), H5P_DEFAULT), H5Oclose, "opening " + name};
+      if (H5Iget_type(obj.get()) == H5I_DATASET && H5DSis_scale(obj.get()) <= 0)
+        out.push_back(name);
+    }
+    return out;
+  });
+}
+
+VariableData ResultsFile::variable(const std::string& run, const std::string& name) const {
+  return guarded(path_, [&] {
+    Handle group{open_run(run), H5Gclose, "opening run"};
+    if (name.empty() || H5Lexists(group.get(), name.c_str(), H5P_DEFAULT) <= 0)
+      fail(fmt::format("run {} has no variable '{}'", run, name));
+    Handle ds = open_dataset(group.get(), name);
+    VariableData var;
+    var.name = name;
+    var.units = optional_text(ds.get(), "units");
+    var.description = optional_text(ds.get(), "long_name");
+    Handle space{H5Dget_space(ds.get()), H5Sclose, "H5Dget_space"};
+    const int rank = H5Sget_simple_extent_ndims(space.get());
+    std::vector<hsize_t> shape(static_cast<std::size_t>(std::max(rank, 0)));
+    H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr);
+    for (int axis = 0; axis < rank; ++axis)
+      var.dims.push_back(read_dimension(ds.get(), static_cast<unsigned>(axis),
+                                        shape[static_cast<std::size_t>(axis)]));
+    var.data = read_doubles(ds.get());
+    return var;
+  });
+}
+
+}  // namespace analysis

@@ -1,0 +1,17 @@
+#include <iostream>
+
+#include "analysis/compare.hpp"
+#include "app/commands.hpp"
+
+namespace app {
+
+int cmd_compare(const CompareArgs& args) {
+  analysis::CompareOptions o;
+  o.baseline = args.baseline;
+  o.metrics = args.metrics;
+  o.format = args.format;
+  if (!args.other.empty()) o.other_file = args.other;
+  return analysis::compare_main(args.file, o, std::cout);
+}
+
+}  // namespace app

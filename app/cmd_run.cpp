@@ -1,0 +1,236 @@
+// `govsim run` and `govsim validate`: single scenarios and experiments (policies x samples x
+// replicates with common random numbers), written atomically to one HDF5 file.
+#include <fmt/format.h>
+#include <tbb/global_control.h>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "analysis/compare.hpp"
+#include "app/commands.hpp"
+#include "models/governance_model.hpp"
+#include "models/scenario_loader.hpp"
+#include "sim/experiment_runner.hpp"
+#include "sim/experiment_spec.hpp"
+#include "sim/interrupt.hpp"
+#include "sim/progress.hpp"
+#include "sim/results_file.hpp"
+#include "sim/version.hpp"
+
+namespace app {
+namespace {
+
+constexpr std::uint64_t kSeedMask = (1ULL << 53) - 1;  // seeds are stored exactly as doubles
+
+struct Overrides {
+  std::optional<int> days;
+  std::optional<long long> seed;
+  std::optional<double> scale;
+};
+
+void apply(gov::Scenario& s, const Overrides& o) {
+  if (o.days) s.run.days = *o.days;
+  if (o.seed) s.run.seed = *o.seed;
+  if (o.scale) s.population.scale = *o.scale;
+  if (s.run.warmup_days >= s.run.days) s.run.warmup_days = 0;
+}
+
+std::unique_ptr<tbb::global_control> thread_limit(int threads) {
+  if (threads <= 0) return nullptr;
+  return std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                               static_cast<std::size_t>(threads));
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+double series_sum(const sim::RunRecord& r, const std::string& name) {
+  for (const auto& v : r.variables) {
+    if (v.name == name) {
+      double s = 0;
+      for (double x : v.data) s += x;
+      return s;
+    }
+  }
+  return 0;
+}
+
+void print_summary(const gov::Scenario& s, const sim::RunRecord& r, std::ostream& out) {
+  out << fmt::format(
+      "\n{} — {} days, {} residents, seed {}\n\n", s.name, s.run.days,
+      [&] {
+        for (const auto& [k, v] : r.attributes)
+          if (k == "residents") return v;
+        return std::string("?");
+      }(),
+      s.run.seed);
+  out << "Issues by origin and fate (whole run)\n";
+  const char* rows[][2] = {{"arising", "arose"},
+                           {"reported", "  reported by residents (12345)"},
+                           {"discovered", "  found by grid patrols"},
+                           {"spawned_by_cascade", "  follow-ons of escalations"},
+                           {"settled_in_community", "settled in the community"},
+                           {"closed_on_spot", "closed on the spot"},
+                           {"resolved", "closed and truly solved"},
+                           {"falsely_closed", "closed falsely"},
+                           {"reopened", "  reopened after a call-back"},
+                           {"dropped", "dropped (never reported or found)"},
+                           {"escalated", "escalated"},
+                           {"transfers", "transfers"},
+                           {"duplicate_work_orders", "duplicate work orders"},
+                           {"whistles", "whistles"}};
+  for (const auto& row : rows) {
+    out << fmt::format("  {:<38} {:>12.0f}\n", row[1],
+                       series_sum(r, std::string("city_") + row[0]));
+  }
+  out << "\nSummary (after warm-up)\n";
+  for (const auto& sc : r.summary) {
+    out << fmt::format("  {:<32} {:>12.4g} {:<8} {}\n", sc.name, sc.value, sc.unit, sc.description);
+  }
+}
+
+sim::RunRecord run_model(const gov::Scenario& s, sim::Progress* progress) {
+  gov::GovernanceModel model(s);
+  gov::RunOptions ro;
+  if (progress != nullptr) ro.on_day_done = [progress](int) { progress->advance(); };
+  return model.run(ro);
+}
+
+int run_single(const RunArgs& args) {
+  gov::Scenario s = gov::load_scenario_file(args.file);
+  apply(s, {args.days, args.seed, args.scale});
+  std::unique_ptr<sim::ResultsWriter> writer;
+  if (!args.output.empty())
+    writer = std::make_unique<sim::ResultsWriter>(args.output, false, args.overwrite);
+  const auto limit = thread_limit(args.threads);
+  sim::InterruptGuard guard;
+  sim::RunRecord rec;
+  {
+    sim::Progress progress(s.name, static_cast<std::size_t>(s.run.days), args.progress, "days");
+    rec = run_model(s, &progress);
+    progress.finish();
+  }
+  print_summary(s, rec, std::cout);
+  if (writer) {
+    const std::string name = "run.r000";
+    rec.attributes.insert(
+        rec.attributes.begin(),
+        {{"policy", "run"}, {"replicate", "0"}, {"scenario_yaml", gov::resolved_yaml(s)}});
+    writer->write_run(name, rec);
+    writer->finish({{"govsim_version", std::string(sim::version())},
+                    {"git_commit", std::string(sim::git_commit())},
+                    {"created_utc", utc_now()},
+                    {"scenario_file", args.file},
+                    {"base_scenario_yaml", gov::resolved_yaml(s)}},
+                   {name});
+    std::cout << "\nwrote " << args.output << '\n';
+  }
+  return sim::kExitOk;
+}
+
+// Every run's scenario, read and validated before anything is written.
+std::vector<gov::Scenario> plan_scenarios(const sim::ExperimentSpec& spec,
+                                          const std::vector<sim::RunPlan>& plans,
+                                          const Overrides& o) {
+  std::vector<gov::Scenario> out;
+  out.reserve(plans.size());
+  for (const auto& p : plans) {
+    gov::Scenario s = gov::load_scenario(p.scenario);
+    if (spec.days) s.run.days = *spec.days;
+    if (spec.population_scale) s.population.scale = *spec.population_scale;
+    apply(s, o);
+    s.run.seed = static_cast<std::int64_t>(p.seed & kSeedMask);
+    if (o.seed)
+      s.run.seed = static_cast<std::int64_t>(
+          sim::replicate_seed(static_cast<std::uint64_t>(*o.seed), p.replicate) & kSeedMask);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+int run_experiment(const RunArgs& args) {
+  const sim::ExperimentSpec spec = sim::load_experiment(args.file);
+  const auto plans = sim::expand(spec);
+  const auto scenarios = plan_scenarios(spec, plans, {args.days, args.seed, args.scale});
+  const std::string output = args.output.empty() ? "results/" + spec.name + ".h5" : args.output;
+  if (std::filesystem::path(output).has_parent_path()) {
+    std::filesystem::create_directories(std::filesystem::path(output).parent_path());
+  }
+  sim::ResultsWriter writer(output, args.resume, args.overwrite);
+  std::vector<sim::RunTask> tasks;
+  std::vector<std::string> order;
+  for (std::size_t i = 0; i < plans.size(); ++i) {
+    const auto& p = plans[i];
+    sim::Attributes a = {{"policy", p.policy}, {"replicate", std::to_string(p.replicate)}};
+    if (spec.sweep_method != "none") a.emplace_back("sample", std::to_string(p.sample));
+    a.emplace_back("seed", std::to_string(scenarios[i].run.seed));
+    a.emplace_back("scenario_yaml", gov::resolved_yaml(scenarios[i]));
+    for (const auto& [k, v] : p.parameters) a.emplace_back("parameter:" + k, fmt::format("{}", v));
+    tasks.push_back({p.name(), a});
+    order.push_back(p.name());
+  }
+  const auto limit = thread_limit(args.threads);
+  sim::InterruptGuard guard;
+  const auto start = std::chrono::steady_clock::now();
+  std::cerr << fmt::format(
+      "{}: {} runs ({} policies x {} samples x {} replicates) -> {}\n", spec.name, plans.size(),
+      spec.policies.size(),
+      plans.size() / spec.policies.size() / static_cast<std::size_t>(spec.replicates),
+      spec.replicates, output);
+  sim::RunnerOptions ro;
+  ro.parallel_runs = !args.serial_runs;
+  ro.show_progress = args.progress;
+  const auto report = sim::run_all(
+      tasks, writer, [&](std::size_t i) { return run_model(scenarios[i], nullptr); }, ro);
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  writer.finish({{"govsim_version", std::string(sim::version())},
+                 {"git_commit", std::string(sim::git_commit())},
+                 {"created_utc", utc_now()},
+                 {"experiment_file", args.file},
+                 {"experiment_yaml", spec.text},
+                 {"base_scenario_yaml", spec.base.to_yaml()},
+                 {"master_seed", std::to_string(spec.seed)},
+                 {"wall_seconds", fmt::format("{:.3f}", wall)}},
+                order);
+  std::cerr << fmt::format("{} runs done, {} resumed, {} failed in {:.1f} s; wrote {}\n",
+                           report.completed, report.skipped, report.failed, wall, output);
+  analysis::CompareOptions co;
+  co.baseline = spec.policies.front().name;
+  const int rc = analysis::compare_main(output, co, std::cout);
+  return report.failed > 0 ? sim::kExitInternal : rc;
+}
+
+}  // namespace
+
+int cmd_run(const RunArgs& args) {
+  if (sim::is_experiment_file(args.file)) return run_experiment(args);
+  if (args.resume) throw sim::InputError("--resume applies to experiment files only");
+  return run_single(args);
+}
+
+int cmd_validate(const std::vector<std::string>& files) {
+  for (const auto& f : files) {
+    if (sim::is_experiment_file(f)) {
+      const auto spec = sim::load_experiment(f);
+      const auto plans = sim::expand(spec);
+      plan_scenarios(spec, plans, {});
+      std::cout << fmt::format("ok: {} (experiment: {} runs)\n", f, plans.size());
+    } else {
+      const auto s = gov::load_scenario_file(f);
+      std::cout << fmt::format("ok: {} (scenario '{}')\n", f, s.name);
+    }
+  }
+  return sim::kExitOk;
+}
+
+}  // namespace app

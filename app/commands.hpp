@@ -1,0 +1,42 @@
+#pragma once
+// The govsim subcommands. Each returns a process exit code (sim::kExit*) and throws typed errors
+// (sim::InputError, sim::Interrupted) that main() turns into messages and exit codes.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace app {
+
+struct RunArgs {
+  std::string file;
+  std::string output;  // empty: single scenarios print only; experiments go to results/NAME.h5
+  int threads = 0;     // 0: all cores
+  std::optional<int> days;
+  std::optional<long long> seed;
+  std::optional<double> scale;
+  bool resume = false;
+  bool overwrite = false;
+  bool progress = true;
+  bool serial_runs = false;
+};
+int cmd_run(const RunArgs& args);
+int cmd_validate(const std::vector<std::string>& files);
+
+struct InspectArgs {
+  std::string file;
+  std::string format = "table";  // table | json
+  std::optional<double> scale;
+};
+int cmd_inspect_city(const InspectArgs& args);
+int cmd_inspect_params();
+
+struct CompareArgs {
+  std::string file;
+  std::string other;
+  std::string baseline = "baseline";
+  std::vector<std::string> metrics;
+  std::string format = "table";
+};
+int cmd_compare(const CompareArgs& args);
+
+}  // namespace app

@@ -1,0 +1,91 @@
+// govsim: the command line. Library code throws; only this file prints errors and picks exit
+// codes: 0 ok, 1 internal failure, 2 bad input (scenario, experiment, data file or flag),
+// 130 interrupted (finished runs are kept for --resume).
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "sim/errors.hpp"
+#include "sim/version.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App cli{"govsim: agent-based simulation of municipal social governance (Guangzhou)"};
+  cli.require_subcommand(1);
+  cli.set_version_flag("--version", std::string("govsim ") + std::string(sim::version()) +
+                                        " (commit " + std::string(sim::git_commit()) + ")");
+
+  app::RunArgs run;
+  auto* run_cmd = cli.add_subcommand("run", "Run a scenario or an experiment file");
+  run_cmd->add_option("file", run.file, "scenario or experiment YAML")->required();
+  run_cmd->add_option("-o,--output", run.output,
+                      "HDF5 results file (experiments: default results/NAME.h5)");
+  run_cmd
+      ->add_option("--threads", run.threads,
+                   "worker threads (0 = all cores); results do not depend on it")
+      ->check(CLI::Range(0, 1024));
+  run_cmd->add_option("--days", run.days, "override run.days")->check(CLI::Range(1, 3650));
+  run_cmd->add_option("--seed", run.seed, "override the seed")
+      ->check(CLI::Range(0LL, 9000000000000000LL));
+  run_cmd->add_option("--scale", run.scale, "override population.scale")
+      ->check(CLI::Range(1e-6, 1.0));
+  run_cmd->add_flag("--resume", run.resume, "continue an interrupted experiment");
+  run_cmd->add_flag("--overwrite", run.overwrite, "replace an existing results file");
+  run_cmd->add_flag("!--no-progress", run.progress, "no progress bar");
+  run_cmd->add_flag("--serial-runs", run.serial_runs, "run an experiment's runs one after another");
+
+  std::vector<std::string> validate_files;
+  auto* validate_cmd =
+      cli.add_subcommand("validate", "Check scenario and experiment files without running");
+  validate_cmd->add_option("files", validate_files, "YAML files")->required();
+
+  auto* inspect_cmd = cli.add_subcommand("inspect", "Describe a city or the scenario parameters");
+  inspect_cmd->require_subcommand(1);
+  app::InspectArgs inspect;
+  auto* city_cmd = inspect_cmd->add_subcommand(
+      "city", "Counts, neighbours, memory and build time of a scenario's city");
+  city_cmd->add_option("file", inspect.file, "scenario YAML")->required();
+  city_cmd->add_option("--format", inspect.format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  city_cmd->add_option("--scale", inspect.scale, "override population.scale")
+      ->check(CLI::Range(1e-6, 1.0));
+  auto* params_cmd = inspect_cmd->add_subcommand(
+      "params", "Every scenario key: type, unit, range, default, meaning, source (Markdown)");
+
+  app::CompareArgs compare;
+  auto* compare_cmd =
+      cli.add_subcommand("compare", "Compare policies in a results file (paired by replicate)");
+  compare_cmd->add_option("file", compare.file, "HDF5 results file")->required();
+  compare_cmd->add_option("other", compare.other,
+                          "a second results file: compare policy by policy");
+  compare_cmd->add_option("--baseline", compare.baseline, "reference policy");
+  compare_cmd->add_option("--metric", compare.metrics, "summary metric(s); default all");
+  compare_cmd->add_option("--format", compare.format, "table, csv or markdown")
+      ->check(CLI::IsMember({"table", "csv", "markdown"}));
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    cli.exit(e);
+    return sim::kExitBadInput;
+  }
+
+  try {
+    if (*run_cmd) return app::cmd_run(run);
+    if (*validate_cmd) return app::cmd_validate(validate_files);
+    if (*city_cmd) return app::cmd_inspect_city(inspect);
+    if (*params_cmd) return app::cmd_inspect_params();
+    if (*compare_cmd) return app::cmd_compare(compare);
+  } catch (const sim::InputError& e) {
+    std::cerr << e.what() << '\n';
+    return sim::kExitBadInput;
+  } catch (const sim::Interrupted&) {
+    std::cerr << "govsim: interrupted; finished runs are kept, continue with --resume\n";
+    return sim::kExitInterrupted;
+  } catch (const std::exception& e) {
+    std::cerr << "govsim: internal error: " << e.what() << '\n';
+    return sim::kExitInternal;
+  }
+  return sim::kExitInternal;
+}

@@ -1,0 +1,239 @@
+#include "models/governance_model.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "models/city_builder.hpp"
+#include "models/mechanisms.hpp"
+
+namespace gov {
+namespace {
+
+std::unique_ptr<World> build_world(const Scenario& s) {
+  const auto seed = static_cast<std::uint64_t>(s.run.seed);
+  City city = build_city(s.city, s.population.scale, seed);
+  Residents residents = build_residents(city, s.population, seed);
+  auto w = std::make_unique<World>(s, std::move(city), std::move(residents));
+  w->adoption_day = adoption_days(w->city, s.policies.rollout);
+  return w;
+}
+
+}  // namespace
+
+GovernanceModel::GovernanceModel(const Scenario& scenario) {
+  const auto start = std::chrono::steady_clock::now();
+  w_ = build_world(scenario);
+  recorder_ = std::make_unique<OutcomeRecorder>(*w_, static_cast<int>(scenario.run.days));
+  build_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+GovernanceModel::~GovernanceModel() = default;
+
+sim::RunRecord GovernanceModel::run(const RunOptions& options) {
+#ifndef NDEBUG
+  check_ = true;
+#else
+  check_ = options.check_invariants;
+#endif
+  const auto start = std::chrono::steady_clock::now();
+  sim::EngineOptions eo;
+  eo.days = static_cast<int>(w_->scenario.run.days);
+  eo.on_day_done = options.on_day_done;
+  sim::run(*this, eo);
+  sim::RunRecord rec = recorder_->to_record(*w_);
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const World& w = *w_;
+  rec.attributes = {{"scenario", w.scenario.name},
+                    {"seed", std::to_string(w.scenario.run.seed)},
+                    {"days", std::to_string(w.scenario.run.days)},
+                    {"residents", std::to_string(w.city.residents())},
+                    {"build_seconds", std::to_string(build_seconds_)},
+                    {"run_seconds", std::to_string(secs)}};
+  if (!w.issue_log.empty()) {
+    sim::Dimension issue{"issue", "", "logged issue (row)", {}, {}};
+    for (std::size_t i = 0; i < w.issue_log.size(); ++i)
+      issue.values.push_back(static_cast<double>(i));
+    rec.dimensions.push_back(issue);
+    auto column = [&](const char* name, const char* unit, const char* desc, auto get) {
+      sim::Variable v{name, unit, desc, {"issue"}, {}};
+      v.data.reserve(w.issue_log.size());
+      for (const auto& r : w.issue_log) v.data.push_back(static_cast<double>(get(r)));
+      rec.variables.push_back(std::move(v));
+    };
+    column("issue_key_hi", "", "issue identity, high 32 bits",
+           [](const IssueLogRow& r) { return r.key >> 32; });
+    column("issue_key_lo", "", "issue identity, low 32 bits",
+           [](const IssueLogRow& r) { return r.key & 0xFFFFFFFFu; });
+    column("issue_community", "", "community index",
+           [](const IssueLogRow& r) { return r.community; });
+    column("issue_domain", "", "domain index (MODEL.md 3 order)",
+           [](const IssueLogRow& r) { return r.domain; });
+    column("issue_origin", "", "0 resident, 1 grid, 2 cascade",
+           [](const IssueLogRow& r) { return r.origin; });
+    column("issue_severity", "", "0 minor, 1 normal, 2 serious",
+           [](const IssueLogRow& r) { return r.severity; });
+    column("issue_fate", "", "IssueState at logging: 4 closed, 5 settled, 6 on the spot, 7 dropped",
+           [](const IssueLogRow& r) { return r.fate; });
+    column("issue_transfers", "", "transfers", [](const IssueLogRow& r) { return r.transfers; });
+    column("issue_parts", "", "departments required", [](const IssueLogRow& r) { return r.parts; });
+    column("issue_false_closure", "", "1 if the last closure was false",
+           [](const IssueLogRow& r) { return r.false_closure; });
+    column("issue_escalated", "", "1 if it escalated",
+           [](const IssueLogRow& r) { return r.escalated; });
+    column("issue_whistled", "", "1 if a whistle summoned its departments",
+           [](const IssueLogRow& r) { return r.whistled; });
+    column("issue_t_arise", "h", "time it arose", [](const IssueLogRow& r) { return r.t_arise; });
+    column("issue_t_report", "h", "time it entered the system (-1 never)",
+           [](const IssueLogRow& r) { return r.t_report; });
+    column("issue_t_response", "h", "time of first response (-1 never)",
+           [](const IssueLogRow& r) { return r.t_response; });
+    column("issue_t_close", "h", "time it was closed, settled or dropped",
+           [](const IssueLogRow& r) { return r.t_close; });
+  }
+  return rec;
+}
+
+void GovernanceModel::begin_day(int day) {
+  World& w = *w_;
+  refresh_whistle_quota(w, day);
+  refresh_community_capacity(w, day);
+  generate_daily_issues(w, day);
+  run_patrols(w, day);
+  run_supervision(w, day);
+}
+
+void GovernanceModel::run_tick(std::size_t tick, double /*t0_h*/, double t1_h) {
+  World& w = *w_;
+  w.agenda.start_tick(tick);
+  generate_consultations(w, tick);
+  drain_events();
+  advance_hotline(w, t1_h);
+  drain_events();
+  w.departments.advance_all(t1_h);
+  handle_unit_events();
+  drain_events();
+}
+
+void GovernanceModel::drain_events() {
+  Event e;
+  while (w_->agenda.pop(e)) handle(e);
+}
+
+void GovernanceModel::handle(const Event& e) {
+  World& w = *w_;
+  if (w.issues[e.issue].key != e.key) throw std::logic_error("event refers to a released issue");
+  switch (e.kind) {
+    case EventKind::Arise:
+      on_arise(w, e.issue, e.time_h);
+      break;
+    case EventKind::ReportCall:
+      on_report_call(w, e.issue, e.time_h);
+      break;
+    case EventKind::DuplicateCall:
+      on_duplicate_call(w, e.issue, e.time_h);
+      break;
+    case EventKind::GridFile:
+      on_grid_file(w, e.issue, e.time_h);
+      break;
+    case EventKind::Dispatch:
+      if (e.aux == 0xFF) {
+        if (w.issues[e.issue].state == IssueState::Intake) intake_complete(w, e.issue, e.time_h);
+      } else {
+        dispatch(w, e.issue, e.aux, e.time_h);
+      }
+      break;
+    case EventKind::SettlementDone:
+      on_settlement_done(w, e.issue, e.aux != 0, e.time_h);
+      break;
+    case EventKind::Callback:
+      on_callback(w, e.issue, e.time_h);
+      break;
+    case EventKind::Escalate:
+      on_escalate(w, e.issue, e.time_h);
+      break;
+    case EventKind::GiveUp:
+      on_give_up(w, e.issue, e.time_h);
+      break;
+  }
+  w.release(e.issue);
+}
+
+void GovernanceModel::handle_unit_events() {
+  World& w = *w_;
+  // Units ran in parallel; their events are merged here in one fixed order (time, unit, rank).
+  unit_events_.clear();
+  auto& units = w.departments.units();
+  for (std::uint32_t u = 0; u < units.size(); ++u) {
+    for (const auto& ev : units[u].events) unit_events_.emplace_back(u, ev);
+  }
+  std::stable_sort(unit_events_.begin(), unit_events_.end(), [](const auto& a, const auto& b) {
+    return a.second.time_h != b.second.time_h ? a.second.time_h < b.second.time_h
+                                              : a.first < b.first;
+  });
+  for (const auto& [u, ev] : unit_events_) {
+    const std::uint32_t idx = job_issue(ev.id);
+    const JobKind kind = job_kind(ev.id);
+    const std::uint8_t part = job_part(ev.id);
+    if (ev.kind == sim::JobEvent::Kind::Started) {
+      if (kind == JobKind::Work) {
+        const auto dep = units[u].department;
+        w.department_wait_h_today[dep] += ev.time_h - ev.arrival_h;
+        w.department_starts_today[dep] += 1;
+        if (w.issues[idx].state == IssueState::InHandling)
+          note_response(w, w.issues[idx], ev.time_h);
+      }
+      continue;
+    }
+    if (kind == JobKind::Work) {
+      on_part_done(w, idx, part, ev.time_h);
+    } else if (kind == JobKind::MisrouteReview) {
+      on_misroute_reviewed(w, idx, part, ev.time_h);
+    }
+    w.release(idx);
+  }
+}
+
+void GovernanceModel::end_day(int day) {
+  World& w = *w_;
+  daily_resident_step(w, day);
+  update_hotspots(w);
+  recorder_->end_day(w, day);
+  if (check_) check_invariants(day);
+}
+
+void GovernanceModel::check_invariants(int day) const {
+  const World& w = *w_;
+  auto fail = [day](const std::string& what) {
+    throw std::logic_error("invariant broken on day " + std::to_string(day) + ": " + what);
+  };
+  std::uint64_t open = 0;
+  for (const auto& c : w.communities) open += c.open_issues;
+  if (open != w.open_stock) fail("open stock differs from the sum over communities");
+  // Stock and flow: open(d) = open(d-1) + arising + reopened - leaving.
+  double stock_now = 0, stock_before = 0, inflow = 0, outflow = 0;
+  for (std::size_t d = 0; d < w.city.districts.size(); ++d) {
+    const OutcomeRecorder& r = *recorder_;
+    stock_now += r.open_at_end(day, d);
+    if (day > 0) stock_before += r.open_at_end(day - 1, d);
+    inflow += r.count(day, d, Count::Arising) + r.count(day, d, Count::Reopened);
+    outflow += r.count(day, d, Count::Closed) + r.count(day, d, Count::SettledInCommunity) +
+               r.count(day, d, Count::ClosedOnSpot) + r.count(day, d, Count::Dropped);
+  }
+  if (stock_now != stock_before + inflow - outflow) fail("stock and flow do not balance");
+  for (const auto& u : w.departments.units()) {
+    if (u.queue.servers() >= 0 && u.queue.busy_servers() > u.queue.servers())
+      fail("more busy servers than servers");
+  }
+  for (const auto& is : w.issues) {
+    if (is.t_report >= 0 && is.t_report < is.t_arise) fail("reported before it arose");
+    if (is.t_response >= 0 && is.t_response < is.t_report) fail("response before report");
+    if (!is_open(is.state) && is.t_close >= 0 && is.t_close < is.t_arise)
+      fail("closed before it arose");
+  }
+}
+
+}  // namespace gov

@@ -1,0 +1,49 @@
+#pragma once
+// The governance model of MODEL.md, plugged into the engine: builds the city and its actors from
+// a frozen Scenario and runs it day by day, tick by tick.
+#include <functional>
+#include <memory>
+
+#include "models/outcome_recorder.hpp"
+#include "models/scenario.hpp"
+#include "models/world.hpp"
+#include "sim/engine.hpp"
+#include "sim/record.hpp"
+
+namespace gov {
+
+struct RunOptions {
+  bool check_invariants = false;  // also on in debug builds
+  std::function<void(int day)> on_day_done;
+};
+
+class GovernanceModel final : public sim::Model {
+ public:
+  explicit GovernanceModel(const Scenario& scenario);
+  ~GovernanceModel() override;
+
+  // Runs scenario.run.days days and returns the run's series and summary.
+  sim::RunRecord run(const RunOptions& options = {});
+
+  const World& world() const { return *w_; }
+  const OutcomeRecorder& outcomes() const { return *recorder_; }
+  double build_seconds() const { return build_seconds_; }
+
+  void begin_day(int day) override;
+  void run_tick(std::size_t tick, double t0_h, double t1_h) override;
+  void end_day(int day) override;
+
+ private:
+  void handle(const Event& e);
+  void drain_events();
+  void handle_unit_events();
+  void check_invariants(int day) const;
+
+  std::unique_ptr<World> w_;
+  std::unique_ptr<OutcomeRecorder> recorder_;
+  bool check_ = false;
+  double build_seconds_ = 0;
+  std::vector<std::pair<std::uint32_t, sim::JobEvent>> unit_events_;
+};
+
+}  // namespace gov

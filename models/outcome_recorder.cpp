@@ -1,0 +1,421 @@
+#include "models/outcome_recorder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <tbb/parallel_for.h>
+
+#include "models/mechanisms.hpp"
+
+namespace gov {
+namespace {
+
+constexpr const char* kRoles[] = {"call_takers", "grid_workers",    "department_staff",
+                                  "supervisors", "party_members",   "volunteers",
+                                  "prevention",  "borrowed_routine"};
+constexpr std::size_t kRoleCount = std::size(kRoles);
+
+std::array<double, kRoleCount> as_array(const StaffHours& h) {
+  return {h.call_takers,   h.grid_workers, h.department_staff, h.supervisors,
+          h.party_members, h.volunteers,   h.prevention,       h.borrowed_routine};
+}
+
+void mean_median_p90(std::vector<double>& s, double& mean, double& median, double& p90) {
+  mean = s.empty() ? std::nan("")
+                   : std::accumulate(s.begin(), s.end(), 0.0) / static_cast<double>(s.size());
+  median = quantile(s, 0.5);
+  p90 = quantile(s, 0.9);
+}
+
+sim::Variable var(std::string name, std::string unit, std::string desc,
+                  std::vector<std::string> dims, std::vector<double> data) {
+  return {std::move(name), std::move(unit), std::move(desc), std::move(dims), std::move(data)};
+}
+
+double safe_div(double a, double b) {
+  return b > 0 ? a / b : std::nan("");
+}
+
+}  // namespace
+
+OutcomeRecorder::OutcomeRecorder(const World& w, int days)
+    : days_(days),
+      warmup_(static_cast<int>(w.scenario.run.warmup_days)),
+      nd_(w.city.districts.size()),
+      ndep_(w.department_list.size()) {
+  const auto n = static_cast<std::size_t>(days);
+  counts_.assign(n * nd_ * kCountSize, 0.0);
+  for (auto* v :
+       {&open_, &response_mean_, &resolution_mean_, &trust_, &satisfaction_, &security_}) {
+    v->assign(n * nd_, 0.0);
+  }
+  group_trust_.assign(n * 2, 0.0);
+  group_satisfaction_.assign(n * 2, 0.0);
+  for (int k = 0; k < 3; ++k) {
+    city_response_[k].assign(n, 0.0);
+    city_resolution_[k].assign(n, 0.0);
+  }
+  for (auto* v :
+       {&dept_utilisation_, &dept_queue_, &dept_arrivals_, &dept_borrowed_h_, &dept_wait_}) {
+    v->assign(n * ndep_, 0.0);
+  }
+  hours_.assign(n * kRoleCount, 0.0);
+  dept_servers_.assign(ndep_, 0.0);
+  for (const auto& u : w.departments.units()) dept_servers_[u.department] += u.queue.servers();
+}
+
+void OutcomeRecorder::end_day(World& w, int day) {
+  const auto dd = static_cast<std::size_t>(day);
+  // Counters and open stock by district.
+  std::vector<double> open(nd_, 0.0);
+  for (std::size_t c = 0; c < w.communities.size(); ++c) {
+    open[w.city.communities[c].district] += w.communities[c].open_issues;
+  }
+  for (std::size_t d = 0; d < nd_; ++d) {
+    const DistrictDay& t = w.today[d];
+    std::copy(t.n.begin(), t.n.end(),
+              counts_.begin() + static_cast<std::ptrdiff_t>(at(day, d) * kCountSize));
+    open_[at(day, d)] = open[d];
+    response_mean_[at(day, d)] = safe_div(t.response_h_sum, t.get(Count::Responses));
+    const double resolved = t.get(Count::Resolved) + t.get(Count::SettledInCommunity);
+    resolution_mean_[at(day, d)] = safe_div(t.resolution_h_sum, resolved);
+    w.today[d] = DistrictDay{};
+  }
+  // Times: per-day city statistics, and the post-warmup sample for the run summary.
+  mean_median_p90(w.response_times_h, city_response_[0][dd], city_response_[1][dd],
+                  city_response_[2][dd]);
+  mean_median_p90(w.resolution_times_h, city_resolution_[0][dd], city_resolution_[1][dd],
+                  city_resolution_[2][dd]);
+  if (day >= warmup_) {
+    response_sample_.insert(response_sample_.end(), w.response_times_h.begin(),
+                            w.response_times_h.end());
+    resolution_sample_.insert(resolution_sample_.end(), w.resolution_times_h.begin(),
+                              w.resolution_times_h.end());
+  }
+  w.response_times_h.clear();
+  w.resolution_times_h.clear();
+  // Residents' state by district and group: one parallel pass, reduced per community.
+  const std::size_t nc = w.city.communities.size();
+  std::vector<std::array<double, 6>> sums(nc);  // trust, sat (local, floating) and counts
+  tbb::parallel_for(std::size_t{0}, nc, [&](std::size_t c) {
+    const Community& com = w.city.communities[c];
+    std::array<double, 6> s{};
+    for (std::uint32_t k = 0; k < com.residents; ++k) {
+      const std::size_t i = com.first_resident + k;
+      const std::size_t g = w.residents.floating(i) ? 1 : 0;
+      s[g] += w.residents.trust[i];
+      s[2 + g] += w.residents.satisfaction[i];
+      s[4 + g] += 1;
+    }
+    sums[c] = s;
+  });
+  std::vector<double> pop(nd_, 0.0);
+  std::array<double, 6> city{};
+  for (std::size_t c = 0; c < nc; ++c) {
+    const auto d = w.city.communities[c].district;
+    const auto& s = sums[c];
+    trust_[at(day, d)] += (s[0] + s[1]) / 65535.0;
+    satisfaction_[at(day, d)] += (s[2] + s[3]) / 65535.0;
+    security_[at(day, d)] += w.communities[c].security * w.city.communities[c].residents;
+    pop[d] += w.city.communities[c].residents;
+    for (std::size_t k = 0; k < 6; ++k) city[k] += s[k];
+  }
+  for (std::size_t d = 0; d < nd_; ++d) {
+    trust_[at(day, d)] = safe_div(trust_[at(day, d)], pop[d]);
+    satisfaction_[at(day, d)] = safe_div(satisfaction_[at(day, d)], pop[d]);
+    security_[at(day, d)] = safe_div(security_[at(day, d)], pop[d]);
+  }
+  for (std::size_t g = 0; g < 2; ++g) {
+    group_trust_[dd * 2 + g] = safe_div(city[g] / 65535.0, city[4 + g]);
+    group_satisfaction_[dd * 2 + g] = safe_div(city[2 + g] / 65535.0, city[4 + g]);
+  }
+  // Departments: utilisation over the day, queue at its end, arrivals, borrowed routine hours.
+  double dept_hours = 0, borrowed = 0;
+  for (auto& u : w.departments.units()) {
+    const std::size_t k = dd * ndep_ + u.department;
+    const double busy = u.queue.busy_server_hours() - u.busy_hours_at_day_start;
+    const double borrowed_h = u.queue.borrowed_server_hours() - u.borrowed_hours_at_day_start;
+    dept_utilisation_[k] += busy;
+    dept_queue_[k] += static_cast<double>(u.queue.queue_length());
+    dept_arrivals_[k] += static_cast<double>(u.arrivals);
+    dept_borrowed_h_[k] += borrowed_h;
+    dept_hours += busy;
+    borrowed += borrowed_h;
+    u.busy_hours_at_day_start = u.queue.busy_server_hours();
+    u.borrowed_hours_at_day_start = u.queue.borrowed_server_hours();
+    u.arrivals = 0;
+  }
+  double day_starts = 0;
+  for (std::size_t k = 0; k < ndep_; ++k) {
+    dept_utilisation_[dd * ndep_ + k] =
+        safe_div(dept_utilisation_[dd * ndep_ + k], dept_servers_[k] * 24.0);
+    dept_wait_[dd * ndep_ + k] =
+        safe_div(w.department_wait_h_today[k], w.department_starts_today[k]);
+    if (day >= warmup_) {
+      wait_sum_ += w.department_wait_h_today[k];
+      starts_ += w.department_starts_today[k];
+    }
+    day_starts += w.department_starts_today[k];
+    w.department_wait_h_today[k] = 0;
+    w.department_starts_today[k] = 0;
+  }
+  if (day >= warmup_) {
+    // Busy hours include misroute reviews and duplicate work; divided by handling starts.
+    busy_sum_ += dept_hours;
+    started_jobs_ += day_starts;
+  }
+  // Staff-hours by role.
+  const auto& sc = w.scenario;
+  w.hours.department_staff += dept_hours;
+  w.hours.borrowed_routine += borrowed;
+  w.hours.call_takers += w.hotline.busy_server_hours() - hotline_busy_prev_;
+  hotline_busy_prev_ = w.hotline.busy_server_hours();
+  w.hours.grid_workers += sc.grid.workers_per_cell * w.city.grid_cells * sc.population.scale *
+                          sc.grid.patrol_hours_per_worker_per_day;
+  if (sc.policies.source_governance.enabled) {
+    double staff = 0;
+    for (const auto& d : w.department_list) {
+      staff += d.city_level ? d.staff * sc.population.scale
+                            : d.staff_per_100k * static_cast<double>(w.city.residents()) / 1e5;
+    }
+    w.hours.prevention += staff * sc.policies.source_governance.prevention_share * 24.0;
+  }
+  const auto now = as_array(w.hours), before = as_array(hours_prev_);
+  for (std::size_t r = 0; r < kRoleCount; ++r) hours_[dd * kRoleCount + r] = now[r] - before[r];
+  hours_prev_ = w.hours;
+  recorded_ = day + 1;
+}
+
+double OutcomeRecorder::count(int day, std::size_t district, Count c) const {
+  return counts_[at(day, district) * kCountSize + static_cast<std::size_t>(c)];
+}
+
+double OutcomeRecorder::open_at_end(int day, std::size_t district) const {
+  return open_[at(day, district)];
+}
+
+sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
+  sim::RunRecord rec;
+  const auto n = static_cast<std::size_t>(recorded_);
+  sim::Dimension day{"day", "d", "simulated day (0-based)", {}, {}};
+  for (std::size_t d = 0; d < n; ++d) day.values.push_back(static_cast<double>(d));
+  sim::Dimension district{"district", "", "district (name)", {}, {}};
+  for (const auto& d : w.city.districts) district.labels.push_back(d.name);
+  sim::Dimension department{"department", "", "department after merges (P4)", {}, {}};
+  for (const auto& d : w.department_list) department.labels.push_back(d.name);
+  sim::Dimension group{"group", "", "resident group", {}, {"local", "floating"}};
+  sim::Dimension role{"role", "", "who spends the staff-hours", {}, {}};
+  for (const char* r : kRoles) role.labels.push_back(r);
+  sim::Dimension community{"community", "", "community or village (12-digit code)", {}, {}};
+  for (const auto& c : w.city.communities) community.labels.push_back(c.code);
+  rec.dimensions = {day, district, department, group, role, community};
+
+  auto slice = [&](const std::vector<double>& v, std::size_t width) {
+    return std::vector<double>(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n * width));
+  };
+  for (std::size_t c = 0; c < kCountSize; ++c) {
+    std::vector<double> by_district(n * nd_), city(n, 0.0);
+    for (std::size_t d = 0; d < n; ++d) {
+      for (std::size_t k = 0; k < nd_; ++k) {
+        const double v = counts_[(d * nd_ + k) * kCountSize + c];
+        by_district[d * nd_ + k] = v;
+        city[d] += v;
+      }
+    }
+    const auto& info = count_info()[c];
+    rec.variables.push_back(var("city_" + std::string(info.name), "issues/d",
+                                std::string(info.description), {"day"}, city));
+    rec.variables.push_back(var("district_" + std::string(info.name), "issues/d",
+                                std::string(info.description), {"day", "district"}, by_district));
+  }
+  std::vector<double> city_open(n, 0.0);
+  for (std::size_t d = 0; d < n; ++d) {
+    for (std::size_t k = 0; k < nd_; ++k) city_open[d] += open_[d * nd_ + k];
+  }
+  rec.variables.push_back(
+      var("city_open", "issues", "open issues at the end of the day (stock)", {"day"}, city_open));
+  rec.variables.push_back(var("district_open", "issues", "open issues at the end of the day",
+                              {"day", "district"}, slice(open_, nd_)));
+  const char* stat[] = {"mean", "median", "p90"};
+  for (int k = 0; k < 3; ++k) {
+    rec.variables.push_back(var(std::string("city_time_to_response_") + stat[k], "h",
+                                "report to first response, issues responded that day", {"day"},
+                                slice(city_response_[k], 1)));
+    rec.variables.push_back(var(std::string("city_time_to_resolution_") + stat[k], "h",
+                                "report to true resolution, issues resolved that day", {"day"},
+                                slice(city_resolution_[k], 1)));
+  }
+  rec.variables.push_back(var("district_time_to_response_mean", "h", "report to first response",
+                              {"day", "district"}, slice(response_mean_, nd_)));
+  rec.variables.push_back(var("district_time_to_resolution_mean", "h", "report to true resolution",
+                              {"day", "district"}, slice(resolution_mean_, nd_)));
+  rec.variables.push_back(var("district_trust", "1", "mean trust in government (0-1)",
+                              {"day", "district"}, slice(trust_, nd_)));
+  rec.variables.push_back(var("district_satisfaction", "1", "mean satisfaction (0-1)",
+                              {"day", "district"}, slice(satisfaction_, nd_)));
+  rec.variables.push_back(var("district_security", "1", "mean sense of security (0-1)",
+                              {"day", "district"}, slice(security_, nd_)));
+  rec.variables.push_back(var("group_trust", "1", "mean trust by resident group", {"day", "group"},
+                              slice(group_trust_, 2)));
+  rec.variables.push_back(var("group_satisfaction", "1", "mean satisfaction by resident group",
+                              {"day", "group"}, slice(group_satisfaction_, 2)));
+  rec.variables.push_back(var("department_utilisation", "1", "busy server-hours / (servers x 24 h)",
+                              {"day", "department"}, slice(dept_utilisation_, ndep_)));
+  rec.variables.push_back(var("department_queue", "jobs", "jobs waiting at the end of the day",
+                              {"day", "department"}, slice(dept_queue_, ndep_)));
+  rec.variables.push_back(var("department_arrivals", "jobs/d",
+                              "jobs arriving (work, reviews, duplicates)", {"day", "department"},
+                              slice(dept_arrivals_, ndep_)));
+  rec.variables.push_back(var("department_wait_mean_h", "h",
+                              "mean wait in the queue of issues starting handling",
+                              {"day", "department"}, slice(dept_wait_, ndep_)));
+  rec.variables.push_back(var("department_borrowed_hours", "h/d",
+                              "routine staff-hours pulled in to meet attendance limits",
+                              {"day", "department"}, slice(dept_borrowed_h_, ndep_)));
+  rec.variables.push_back(
+      var("staff_hours", "h/d", "staff-hours by role", {"day", "role"}, slice(hours_, kRoleCount)));
+
+  // End-of-run snapshot per community, for maps.
+  std::vector<double> c_open, c_trust_idx, c_security, c_residents;
+  for (std::size_t c = 0; c < w.communities.size(); ++c) {
+    c_open.push_back(w.communities[c].open_issues);
+    c_trust_idx.push_back(w.communities[c].trust_index);
+    c_security.push_back(w.communities[c].security);
+    c_residents.push_back(w.city.communities[c].residents);
+  }
+  rec.variables.push_back(
+      var("community_open", "issues", "open issues at the end of the run", {"community"}, c_open));
+  rec.variables.push_back(var("community_trust_index", "1",
+                              "community trust (word of mouth) at the end", {"community"},
+                              c_trust_idx));
+  rec.variables.push_back(
+      var("community_security", "1", "security at the end of the run", {"community"}, c_security));
+  rec.variables.push_back(
+      var("community_residents", "residents", "residents simulated", {"community"}, c_residents));
+
+  // Summary scalars over post-warmup days.
+  Counters tot{};
+  double days_counted = 0;
+  for (std::size_t d = static_cast<std::size_t>(std::min(warmup_, recorded_)); d < n; ++d) {
+    days_counted += 1;
+    for (std::size_t k = 0; k < nd_; ++k) {
+      for (std::size_t c = 0; c < kCountSize; ++c)
+        tot[c] += counts_[(d * nd_ + k) * kCountSize + c];
+    }
+  }
+  auto T = [&](Count c) { return tot[static_cast<std::size_t>(c)]; };
+  // Per issue: a false closure caught by a call-back is reopened, so it is not a finished issue.
+  const double true_res =
+      T(Count::Resolved) + T(Count::SettledInCommunity) + T(Count::ClosedOnSpot);
+  const double finished = true_res + T(Count::FalselyClosed) - T(Count::FalseClosuresCaught);
+  auto resp = response_sample_, reso = resolution_sample_;
+  double rm, rmed, rp90, sm, smed, sp90;
+  mean_median_p90(resp, rm, rmed, rp90);
+  mean_median_p90(reso, sm, smed, sp90);
+  const double residents = static_cast<double>(w.city.residents());
+  double total_hours = 0;
+  for (std::size_t d = static_cast<std::size_t>(std::min(warmup_, recorded_)); d < n; ++d) {
+    for (std::size_t r = 0; r < kRoleCount; ++r) total_hours += hours_[d * kRoleCount + r];
+  }
+  double util_mean = 0, util_sq = 0, util_n = 0;
+  for (std::size_t k = 0; k < ndep_; ++k) {
+    double u = 0, m = 0;
+    for (std::size_t d = static_cast<std::size_t>(std::min(warmup_, recorded_)); d < n; ++d) {
+      if (!std::isnan(dept_utilisation_[d * ndep_ + k])) {
+        u += dept_utilisation_[d * ndep_ + k];
+        m += 1;
+      }
+    }
+    if (m > 0) {
+      util_mean += u / m;
+      util_sq += (u / m) * (u / m);
+      util_n += 1;
+    }
+  }
+  util_mean = safe_div(util_mean, util_n);
+  const double util_sd =
+      util_n > 1 ? std::sqrt(std::max(0.0, util_sq / util_n - util_mean * util_mean)) : 0.0;
+  auto city_mean = [&](const std::vector<double>& v) {
+    double s = 0, p = 0;
+    for (std::size_t k = 0; k < nd_ && n > 0; ++k) {
+      s += v[(n - 1) * nd_ + k] * w.city.districts[k].residents;
+      p += w.city.districts[k].residents;
+    }
+    return safe_div(s, p);
+  };
+  double full_adoption = 0;
+  for (double a : w.adoption_day) full_adoption = std::max(full_adoption, a);
+  rec.summary = {
+      {"issues_per_day", "issues/d", "issues arising per day",
+       safe_div(T(Count::Arising), days_counted)},
+      {"incidence_per_1000_per_day", "1/(1000 d)", "issues arising per 1,000 residents per day",
+       safe_div(T(Count::Arising) * 1000.0, days_counted * residents)},
+      {"reported_share", "1", "share of arising issues reported through the hotline",
+       safe_div(T(Count::Reported), T(Count::Arising))},
+      {"discovered_share", "1", "share of arising issues found by grid patrols",
+       safe_div(T(Count::Discovered), T(Count::Arising))},
+      {"settled_share", "1", "share of finished issues settled in the community",
+       safe_div(T(Count::SettledInCommunity), finished)},
+      {"dropped_share", "1", "share of arising issues never reported nor found",
+       safe_div(T(Count::Dropped), T(Count::Arising))},
+      {"response_rate_within_limit", "1", "responses within the limit / responses (you-hu-bi-ying)",
+       safe_div(T(Count::RespondedWithinLimit), T(Count::Responses))},
+      {"resolution_rate", "1",
+       "truly solved / finished issues (false closures caught by call-backs are not finished)",
+       safe_div(true_res, finished)},
+      {"satisfaction_rate", "1", "truly solved within the time limit / finished",
+       safe_div(T(Count::Satisfied), finished)},
+      {"time_to_response_mean_h", "h", "mean time from report to first response", rm},
+      {"time_to_response_median_h", "h", "median time from report to first response", rmed},
+      {"time_to_response_p90_h", "h", "90th percentile time from report to first response", rp90},
+      {"time_to_resolution_mean_h", "h", "mean time from report to true resolution", sm},
+      {"time_to_resolution_median_h", "h", "median time from report to true resolution", smed},
+      {"time_to_resolution_p90_h", "h", "90th percentile time from report to true resolution",
+       sp90},
+      {"transfers_per_dispatched", "1", "transfers per dispatched issue",
+       safe_div(T(Count::Transfers), T(Count::Dispatched))},
+      {"misroutes_per_dispatched", "1", "misroutes per dispatched issue",
+       safe_div(T(Count::Misroutes), T(Count::Dispatched))},
+      {"duplicate_work_orders_per_day", "1/d", "duplicate reports handled as extra work orders",
+       safe_div(T(Count::DuplicateWorkOrders), days_counted)},
+      {"false_closures_per_day", "1/d", "false closures per day",
+       safe_div(T(Count::FalselyClosed), days_counted)},
+      {"false_closures_caught_per_day", "1/d", "false closures caught by call-backs per day",
+       safe_div(T(Count::FalseClosuresCaught), days_counted)},
+      {"escalations_per_day", "1/d", "escalations per day",
+       safe_div(T(Count::Escalated), days_counted)},
+      {"cascade_issues_per_day", "1/d", "follow-on issues per day",
+       safe_div(T(Count::SpawnedByCascade), days_counted)},
+      {"whistles_per_day", "1/d", "whistles blown per day",
+       safe_div(T(Count::Whistles), days_counted)},
+      {"branching_ratio", "1",
+       "spectral radius of the expected-offspring matrix (escalation share x K)",
+       branching_ratio(expected_offspring(w))},
+      {"coupling_spectral_radius", "1", "spectral radius of K (every issue escalating)",
+       branching_ratio(w.coupling)},
+      {"open_issues_end", "issues", "open issues at the end of the run",
+       n > 0 ? city_open[n - 1] : 0.0},
+      {"trust_end", "1", "mean trust at the end of the run", city_mean(trust_)},
+      {"satisfaction_end", "1", "mean satisfaction at the end of the run",
+       city_mean(satisfaction_)},
+      {"security_end", "1", "mean security at the end of the run", city_mean(security_)},
+      {"department_utilisation_mean", "1", "mean over departments of their utilisation", util_mean},
+      {"department_wait_mean_h", "h", "mean time an issue waits in a department's queue",
+       safe_div(wait_sum_, starts_)},
+      {"department_busy_hours_per_issue", "h",
+       "department busy hours (travel, handling, reviews, duplicates) per issue handled",
+       safe_div(busy_sum_, started_jobs_)},
+      {"department_utilisation_sd", "1", "spread of utilisation across departments (pooling loss)",
+       util_sd},
+      {"staff_hours_per_day", "h/d", "staff-hours of every actor per day",
+       safe_div(total_hours, days_counted)},
+      {"staff_hours_per_resolved", "h", "staff-hours per truly solved issue",
+       safe_div(total_hours, true_res)},
+      {"days_to_full_adoption", "d", "days until every district has adopted the policies",
+       full_adoption},
+  };
+  return rec;
+}
+
+}  // namespace gov

@@ -1,0 +1,94 @@
+// MODEL.md §4.9 Residents' slow state (P11): own outcomes move satisfaction and trust; word of
+// mouth spreads a community's experience to its neighbours; security falls with open safety
+// issues nearby; residents move out and newcomers arrive with few ties.
+#include <algorithm>
+#include <cmath>
+
+#include <tbb/parallel_for.h>
+
+#include "models/mechanisms.hpp"
+
+namespace gov {
+
+void record_outcome(World& w, std::uint32_t idx, double outcome) {
+  const Issue& is = w.issues[idx];
+  const auto& cfg = w.scenario.residents;
+  Residents& r = w.residents;
+  const std::size_t i = is.resident;
+  const double s = Residents::to_unit(r.satisfaction[i]);
+  const double tr = Residents::to_unit(r.trust[i]);
+  r.satisfaction[i] = Residents::from_unit(s + cfg.satisfaction_learning_rate * (outcome - s));
+  r.trust[i] = Residents::from_unit(tr + cfg.trust_learning_rate * (outcome - tr));
+  CommunityState& cs = w.communities[is.community];
+  cs.outcome_sum_today += outcome;
+  cs.outcomes_today += 1;
+}
+
+double report_probability(const World& w, const Issue& is) {
+  const auto& cfg = w.scenario.residents;
+  const Residents& r = w.residents;
+  // Trust is the resident's own blended with what the community says (word of mouth).
+  const double trust = 0.5 * Residents::to_unit(r.trust[is.resident]) +
+                       0.5 * w.communities[is.community].trust_index;
+  const double trust_factor = trust / std::max(0.05, w.scenario.population.initial_trust);
+  const double mean_ties = std::max(1e-9, w.scenario.population.mean_ties);
+  const double tie_factor =
+      1.0 - cfg.atomisation * (1.0 - std::min(1.0, r.ties[is.resident] / mean_ties));
+  return std::clamp(w.domain(is.domain).report_propensity * trust_factor * tie_factor, 0.0, 1.0);
+}
+
+void daily_resident_step(World& w, int day) {
+  const auto& cfg = w.scenario.residents;
+  const auto& pop = w.scenario.population;
+  const auto& social = w.scenario.policies.social_participation;
+  const std::size_t nc = w.city.communities.size();
+  const Adjacency& nb = w.city.community_neighbours;
+  // Word of mouth reads yesterday's indices of neighbours, so it is computed into a copy.
+  std::vector<double> next_trust(nc);
+  tbb::parallel_for(std::size_t{0}, nc, [&](std::size_t c) {
+    const CommunityState& cs = w.communities[c];
+    double heard =
+        cs.outcomes_today > 0 ? cs.outcome_sum_today / cs.outcomes_today : cs.trust_index;
+    if (nb.degree(c) > 0) {
+      double s = 0;
+      for (const auto* j = nb.begin(c); j != nb.end(c); ++j) s += w.communities[*j].trust_index;
+      heard = 0.5 * heard + 0.5 * s / static_cast<double>(nb.degree(c));
+    }
+    next_trust[c] = cs.trust_index + cfg.word_of_mouth_rate_per_day * (heard - cs.trust_index);
+  });
+  tbb::parallel_for(std::size_t{0}, nc, [&](std::size_t c) {
+    const Community& com = w.city.communities[c];
+    CommunityState& cs = w.communities[c];
+    cs.trust_index = next_trust[c];
+    cs.outcome_sum_today = 0;
+    cs.outcomes_today = 0;
+    // Security: open public-safety issues per 1,000 residents here and next door.
+    double open = cs.open_safety_issues, people = com.residents;
+    for (const auto* j = nb.begin(c); j != nb.end(c); ++j) {
+      open += w.communities[*j].open_safety_issues;
+      people += w.city.communities[*j].residents;
+    }
+    cs.security = std::exp(-cfg.security_sensitivity * 1000.0 * open / std::max(1.0, people));
+    if (com.residents == 0) return;
+    // Mobility: movers are replaced by newcomers (few ties, default trust).
+    auto rng = w.rng(Purpose::Mobility, c, static_cast<std::uint64_t>(day));
+    const double hazard = com.residents * (com.floating_share * pop.floating_mobility_per_day +
+                                           (1.0 - com.floating_share) * pop.local_mobility_per_day);
+    const auto movers = rng.poisson(hazard);
+    for (std::uint64_t k = 0; k < movers; ++k) {
+      const std::size_t i = com.first_resident + rng.below(com.residents);
+      replace_resident(w.residents, i, com, pop, w.seed, static_cast<std::uint64_t>(day));
+    }
+    // Community activity (P8) builds ties.
+    if (social.enabled && w.in_force(com.district, day * 24.0)) {
+      auto trng = w.rng(Purpose::Ties, c, static_cast<std::uint64_t>(day));
+      const auto gains = trng.poisson(com.residents * social.ties_gain_per_year / 365.0);
+      for (std::uint64_t k = 0; k < gains; ++k) {
+        const std::size_t i = com.first_resident + trng.below(com.residents);
+        if (w.residents.ties[i] < 255) ++w.residents.ties[i];
+      }
+    }
+  });
+}
+
+}  // namespace gov

@@ -1,0 +1,100 @@
+#pragma once
+// Experiment files: a base scenario, named policies (overlays on the scenario), replicates and an
+// optional parameter sweep, expanded into a flat list of runs. Engine-level: the scenario is an
+// opaque Document here; the model reads and validates it.
+//
+//   experiment:
+//     name: guangzhou-experiment
+//     scenario: guangzhou.yaml          # required, relative to this file
+//     replicates: 5                     # >= 1
+//     seed: 20261129                    # master seed, a non-negative integer
+//     days: 60                          # optional override, applied by the model
+//     population_scale: 0.01            # optional override, applied by the model
+//     policies:                         # at least one, in order
+//       baseline: {}                    # an inline overlay
+//       whistle: policies/whistle.yaml  # an overlay file
+//       both: [policies/a.yaml, {x: 1}] # overlays merged in order
+//     sweep:                            # optional
+//       method: grid                    # grid | lhs
+//       samples: 8                      # lhs only
+//       parameters:
+//         hotline.call_takers: [100, 200, 300]  # grid: the values; lhs: [low, high]
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/config_yaml.hpp"
+#include "sim/errors.hpp"
+
+namespace sim {
+
+struct PolicySpec {
+  std::string name;
+  config::Document overlay;  // nodes keep the file and line they came from
+};
+
+struct SweepParameter {
+  std::string key_path;        // into the scenario, e.g. `hotline.call_takers`
+  std::vector<double> values;  // grid: the values; lhs: {low, high}
+  SourceLoc loc;               // of the values in the experiment file
+};
+
+struct ExperimentSpec {
+  std::filesystem::path file;
+  std::string name;  // defaults to the file's stem
+  std::string text;  // the experiment file as written, for the results file
+  config::Document base;
+  std::vector<PolicySpec> policies;
+  int replicates = 1;
+  std::uint64_t seed = 1;
+  std::optional<int> days;
+  std::optional<double> population_scale;
+  std::string sweep_method = "none";  // none | grid | lhs
+  int lhs_samples = 0;
+  std::vector<SweepParameter> sweep;
+};
+
+// Whether the file's top level has the key `experiment`. Throws InputError if it cannot be read.
+bool is_experiment_file(const std::filesystem::path& file);
+
+// Reads and validates an experiment file, its base scenario and overlay files. Throws InputError
+// with file, line, column and key path. The overlays' content is checked later, by whoever reads
+// the merged scenario.
+ExperimentSpec load_experiment(const std::filesystem::path& file);
+
+using ParameterPoint = std::vector<std::pair<std::string, double>>;
+
+// The sweep's points, in sample order; one empty point without a sweep.
+// grid: the Cartesian product, the first parameter varying slowest.
+// lhs: Latin hypercube of `lhs_samples` points. Each parameter's range is cut into N equal
+// strata and each stratum is used by exactly one sample; the strata are matched across
+// parameters by random permutations, and the point inside a stratum is a uniform draw (not its
+// midpoint). Both come from a splitmix64 stream seeded by the master seed, so the design is the
+// same on every platform.
+std::vector<ParameterPoint> sweep_points(const ExperimentSpec& spec);
+
+struct RunPlan {
+  std::size_t index = 0;
+  std::string policy;
+  int sample = 0;  // 0 without a sweep
+  int replicate = 0;
+  std::uint64_t seed = 0;
+  ParameterPoint parameters;
+  config::Document scenario;  // base, then the policy's overlays, then the sweep's values
+
+  // "policy.r003", or "policy.s002.r003" when there is a sweep.
+  std::string name() const;
+};
+
+// Every run of the experiment, policy-major, then sample, then replicate.
+std::vector<RunPlan> expand(const ExperimentSpec& spec);
+
+// The seed of a replicate. It does not depend on the policy or the sample, so every policy and
+// sample of a replicate sees the same random world (common random numbers).
+std::uint64_t replicate_seed(std::uint64_t master, int replicate);
+
+}  // namespace sim

@@ -1,0 +1,716 @@
+#include "sim/results_file.hpp"
+
+#include <fcntl.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <exception>
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "sim/errors.hpp"
+
+namespace fs = std::filesystem;
+
+namespace sim {
+namespace {
+
+// The HDF5 library keeps global state; every call from this file goes through this mutex so
+// runs finishing on several threads can store their parts concurrently.
+std::mutex& hdf5_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+// HDF5 prints its error stack on stderr by default; we report errors through exceptions instead.
+class ErrorSilencer {
+ public:
+  ErrorSilencer() {
+    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+  ~ErrorSilencer() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+  ErrorSilencer(const ErrorSilencer&) = delete;
+  ErrorSilencer& operator=(const ErrorSilencer&) = delete;
+
+ private:
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
+};
+
+herr_t keep_innermost(unsigned n, const H5E_error2_t* err, void* out) {
+  if (n == 0 && err->desc != nullptr) *static_cast<std::string*>(out) = err->desc;
+  return 0;
+}
+
+[[noreturn]] void throw_hdf5_error(std::string_view what) {
+  std::string detail;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &detail);
+  H5Eclear2(H5E_DEFAULT);
+  if (detail.empty()) throw std::runtime_error(fmt::format("HDF5: {} failed", what));
+  throw std::runtime_error(fmt::format("HDF5: {} failed: {}", what, detail));
+}
+
+void check(herr_t status, std::string_view what) {
+  if (status < 0) throw_hdf5_error(what);
+}
+
+// Owns an HDF5 identifier and closes it with the matching H5?close function.
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle(hid_t id, Closer closer, std::string_view what) : id_(id), closer_(closer) {
+    if (id_ < 0) throw_hdf5_error(what);
+  }
+  ~Handle() {
+    if (id_ >= 0) closer_(id_);
+  }
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), closer_(other.closer_) {}
+  Handle& operator=(Handle&&) = delete;
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+
+  hid_t get() const { return id_; }
+
+ private:
+  hid_t id_;
+  Closer closer_;
+};
+
+Handle property_list(hid_t cls) {
+  return {H5Pcreate(cls), H5Pclose, "H5Pcreate"};
+}
+
+// Creation order is tracked so h5py, h5dump and netCDF list runs, variables and attributes in
+// the order they were written; modification times are not stored so that identical content
+// gives identical bytes.
+Handle group_creation_plist() {
+  Handle p = property_list(H5P_GROUP_CREATE);
+  const unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+  check(H5Pset_link_creation_order(p.get(), order), "H5Pset_link_creation_order");
+  check(H5Pset_attr_creation_order(p.get(), order), "H5Pset_attr_creation_order");
+  check(H5Pset_obj_track_times(p.get(), false), "H5Pset_obj_track_times");
+  return p;
+}
+
+Handle dataset_creation_plist() {
+  Handle p = property_list(H5P_DATASET_CREATE);
+  const unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+  check(H5Pset_attr_creation_order(p.get(), order), "H5Pset_attr_creation_order");
+  check(H5Pset_obj_track_times(p.get(), false), "H5Pset_obj_track_times");
+  return p;
+}
+
+Handle create_file(const fs::path& path) {
+  Handle fcpl = property_list(H5P_FILE_CREATE);
+  const unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+  check(H5Pset_link_creation_order(fcpl.get(), order), "H5Pset_link_creation_order");
+  check(H5Pset_attr_creation_order(fcpl.get(), order), "H5Pset_attr_creation_order");
+  check(H5Pset_obj_track_times(fcpl.get(), false), "H5Pset_obj_track_times");
+  Handle fapl = property_list(H5P_FILE_ACCESS);
+  // The 1.8 format: compact link storage and creation-order indexes, readable by any HDF5 since
+  // 2008 (and so by every netCDF-4 build).
+  check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18), "H5Pset_libver_bounds");
+  check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "H5Pset_fclose_degree");
+  return {H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), H5Fclose,
+          "creating " + path.string()};
+}
+
+Handle open_file_readonly(const fs::path& path) {
+  return {H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, "opening " + path.string()};
+}
+
+Handle create_group(hid_t parent, const std::string& name) {
+  Handle gcpl = group_creation_plist();
+  return {H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose,
+          "creating group " + name};
+}
+
+Handle utf8_string_type() {
+  Handle t{H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy"};
+  check(H5Tset_size(t.get(), H5T_VARIABLE), "H5Tset_size");
+  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "H5Tset_cset");
+  return t;
+}
+
+Handle scalar_space() {
+  return {H5Screate(H5S_SCALAR), H5Sclose, "H5Screate"};
+}
+
+Handle simple_space(const std::vector<hsize_t>& shape) {
+  if (shape.empty()) return scalar_space();
+  return {H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr), H5Sclose,
+          "H5Screate_simple"};
+}
+
+void write_string_attribute(hid_t obj, const std::string& name, const std::string& value) {
+  Handle type = utf8_string_type();
+  Handle space = scalar_space();
+  Handle attr{H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, "creating attribute " + name};
+  const char* text = value.c_str();
+  check(H5Awrite(attr.get(), type.get(), &text), "writing attribute " + name);
+}
+
+void write_int_attribute(hid_t obj, const std::string& name, std::int64_t value) {
+  Handle space = scalar_space();
+  Handle attr{H5Acreate2(obj, name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, "creating attribute " + name};
+  check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &value), "writing attribute " + name);
+}
+
+void write_attributes(hid_t obj, const Attributes& attributes) {
+  for (const auto& [name, value] : attributes) write_string_attribute(obj, name, value);
+}
+
+// CF-style metadata that xarray and netCDF tools show; empty strings are left out.
+void write_units_and_long_name(hid_t obj, const std::string& unit, const std::string& text) {
+  if (!unit.empty()) write_string_attribute(obj, "units", unit);
+  if (!text.empty()) write_string_attribute(obj, "long_name", text);
+}
+
+std::string read_string_attribute(hid_t attr, const std::string& name) {
+  Handle file_type{H5Aget_type(attr), H5Tclose, "H5Aget_type"};
+  if (H5Tget_class(file_type.get()) != H5T_STRING || H5Tis_variable_str(file_type.get()) <= 0)
+    throw std::runtime_error("attribute " + name + " is not a variable-length string");
+  Handle type = utf8_string_type();
+  char* text = nullptr;
+  check(H5Aread(attr, type.get(), &text), "reading attribute " + name);
+  std::string value = text != nullptr ? text : "";
+  H5free_memory(text);
+  return value;
+}
+
+// Attributes that H5DS maintains itself; they are rebuilt, never copied.
+bool is_dimension_scale_attribute(std::string_view name) {
+  return name == "CLASS" || name == "NAME" || name == "REFERENCE_LIST" || name == "DIMENSION_LIST";
+}
+
+// HDF5 callbacks are C frames: exceptions are caught inside and rethrown after the iteration.
+struct AttributeCollector {
+  Attributes values;
+  std::exception_ptr error;
+};
+
+herr_t collect_string_attribute(hid_t obj, const char* name, const H5A_info_t*, void* data) {
+  auto* collector = static_cast<AttributeCollector*>(data);
+  if (is_dimension_scale_attribute(name)) return 0;
+  try {
+    Handle attr{H5Aopen(obj, name, H5P_DEFAULT), H5Aclose,
+                std::string("opening attribute ") + name};
+    collector->values.emplace_back(name, read_string_attribute(attr.get(), name));
+    return 0;
+  } catch (...) {
+    collector->error = std::current_exception();
+    return -1;
+  }
+}
+
+// The object's own string attributes in creation order, without the H5DS bookkeeping.
+Attributes own_attributes(hid_t obj) {
+  AttributeCollector collector;
+  hsize_t index = 0;
+  const herr_t status = H5Aiterate2(obj, H5_INDEX_CRT_ORDER, H5_ITER_INC, &index,
+                                    collect_string_attribute, &collector);
+  if (collector.error) std::rethrow_exception(collector.error);
+  check(status, "reading attributes");
+  return std::move(collector.values);
+}
+
+// ~256 KiB chunks: big enough for deflate to work well, small enough that reading a slice along
+// the slowest axis (usually time) does not decompress the whole variable.
+constexpr hsize_t kChunkElements = 32768;
+// Below this size chunk indexes and filter headers cost more than compression saves.
+constexpr hsize_t kMinCompressedElements = 1024;
+
+std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& shape) {
+  std::vector<hsize_t> chunk = shape;
+  for (std::size_t i = 0; i < chunk.size(); ++i) {
+    hsize_t rest = 1;
+    for (std::size_t j = i + 1; j < chunk.size(); ++j) rest *= chunk[j];
+    if (chunk[i] * rest <= kChunkElements) break;
+    chunk[i] = std::max<hsize_t>(1, kChunkElements / rest);
+  }
+  return chunk;
+}
+
+hsize_t element_count(const std::vector<hsize_t>& shape) {
+  hsize_t n = 1;
+  for (hsize_t s : shape) n *= s;
+  return n;
+}
+
+Handle compressed_dataset_plist(const std::vector<hsize_t>& shape) {
+  Handle dcpl = dataset_creation_plist();
+  const hsize_t n = element_count(shape);
+  if (shape.empty() || n < kMinCompressedElements) return dcpl;
+  const std::vector<hsize_t> chunk = chunk_shape(shape);
+  check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "H5Pset_chunk");
+  check(H5Pset_shuffle(dcpl.get()), "H5Pset_shuffle");
+  check(H5Pset_deflate(dcpl.get(), 4), "H5Pset_deflate");
+  return dcpl;
+}
+
+Handle create_dataset(hid_t group, const std::string& name, hid_t type, hid_t space, hid_t dcpl) {
+  return {H5Dcreate2(group, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
+          "creating dataset " + name};
+}
+
+Handle write_dimension(hid_t group, const Dimension& dim) {
+  const std::vector<hsize_t> shape{dim.size()};
+  Handle space = simple_space(shape);
+  Handle dcpl = dataset_creation_plist();
+  Handle ds = [&] {
+    if (dim.labels.empty()) {
+      Handle d = create_dataset(group, dim.name, H5T_IEEE_F64LE, space.get(), dcpl.get());
+      check(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, dim.values.data()),
+            "writing dimension " + dim.name);
+      return d;
+    }
+    Handle type = utf8_string_type();
+    Handle d = create_dataset(group, dim.name, type.get(), space.get(), dcpl.get());
+    std::vector<const char*> text;
+    text.reserve(dim.labels.size());
+    for (const auto& label : dim.labels) text.push_back(label.c_str());
+    check(H5Dwrite(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()),
+          "writing dimension " + dim.name);
+    return d;
+  }();
+  check(H5DSset_scale(ds.get(), dim.name.c_str()), "making " + dim.name + " a dimension scale");
+  write_units_and_long_name(ds.get(), dim.unit, dim.description);
+  return ds;
+}
+
+using ScaleMap = std::map<std::string, std::pair<hsize_t, Handle>>;
+
+void write_variable(hid_t group, const Variable& var, const ScaleMap& scales) {
+  std::vector<hsize_t> shape;
+  for (const auto& dim : var.dims) shape.push_back(scales.at(dim).first);
+  Handle space = simple_space(shape);
+  Handle dcpl = compressed_dataset_plist(shape);
+  Handle ds = create_dataset(group, var.name, H5T_IEEE_F64LE, space.get(), dcpl.get());
+  if (!var.data.empty())
+    check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, var.data.data()),
+          "writing variable " + var.name);
+  for (std::size_t axis = 0; axis < var.dims.size(); ++axis)
+    check(H5DSattach_scale(ds.get(), scales.at(var.dims[axis]).second.get(),
+                           static_cast<unsigned>(axis)),
+          "attaching dimension " + var.dims[axis] + " to " + var.name);
+  write_units_and_long_name(ds.get(), var.unit, var.description);
+}
+
+void write_scalar(hid_t group, const Scalar& scalar) {
+  Handle space = scalar_space();
+  Handle dcpl = dataset_creation_plist();
+  Handle ds = create_dataset(group, scalar.name, H5T_IEEE_F64LE, space.get(), dcpl.get());
+  check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &scalar.value),
+        "writing summary " + scalar.name);
+  write_units_and_long_name(ds.get(), scalar.unit, scalar.description);
+}
+
+void write_run_group(hid_t parent, const std::string& name, const RunRecord& record) {
+  Handle group = create_group(parent, name);
+  write_attributes(group.get(), record.attributes);
+  ScaleMap scales;
+  for (const auto& dim : record.dimensions)
+    scales.emplace(dim.name,
+                   std::make_pair(hsize_t{dim.size()}, write_dimension(group.get(), dim)));
+  for (const auto& var : record.variables) write_variable(group.get(), var, scales);
+  Handle summary = create_group(group.get(), "summary");
+  for (const auto& scalar : record.summary) write_scalar(summary.get(), scalar);
+}
+
+// ---- validation: a bad record is rejected before any file is touched -------------------------
+
+void require_unique(std::set<std::string>& seen, const std::string& name, std::string_view what) {
+  if (name.empty()) throw std::invalid_argument(fmt::format("{} with an empty name", what));
+  if (name.find('/') != std::string::npos || name == "." || name == "..")
+    throw std::invalid_argument(fmt::format("{} '{}': names may not contain '/'", what, name));
+  if (!seen.insert(name).second)
+    throw std::invalid_argument(fmt::format("duplicate {} name '{}'", what, name));
+}
+
+void validate_attributes(const Attributes& attributes, std::set<std::string> reserved) {
+  for (const auto& [name, value] : attributes) {
+    if (reserved.count(name) != 0 || is_dimension_scale_attribute(name))
+      throw std::invalid_argument(fmt::format("attribute name '{}' is reserved", name));
+    require_unique(reserved, name, "attribute");
+  }
+}
+
+void validate_record(const RunRecord& record) {
+  validate_attributes(record.attributes, {});
+  std::set<std::string> names{"summary"};
+  std::map<std::string, std::size_t> dim_sizes;
+  for (const auto& dim : record.dimensions) {
+    require_unique(names, dim.name, "dimension");
+    if (!dim.labels.empty() && !dim.values.empty())
+      throw std::invalid_argument("dimension " + dim.name + " has both values and labels");
+    dim_sizes[dim.name] = dim.size();
+  }
+  for (const auto& var : record.variables) {
+    require_unique(names, var.name, "variable");
+    std::size_t expected = 1;
+    for (const auto& d : var.dims) {
+      auto it = dim_sizes.find(d);
+      if (it == dim_sizes.end())
+        throw std::invalid_argument(
+            fmt::format("variable {} uses undeclared dimension '{}'", var.name, d));
+      expected *= it->second;
+    }
+    if (var.data.size() != expected)
+      throw std::invalid_argument(fmt::format("variable {} has {} values; its dimensions need {}",
+                                              var.name, var.data.size(), expected));
+  }
+  std::set<std::string> scalars;
+  for (const auto& s : record.summary) require_unique(scalars, s.name, "summary scalar");
+}
+
+// Run names become file and group names, so they are restricted to a portable alphabet.
+void validate_run_name(const std::string& name) {
+  const bool ok = !name.empty() && name.size() <= 200 && name.front() != '.' &&
+                  std::all_of(name.begin(), name.end(), [](char c) {
+                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+                  });
+  if (!ok)
+    throw InputError(fmt::format(
+        "run name '{}': policy and run names may contain only letters, digits, '.', '_' and "
+        "'-', and may not start with '.'",
+        name));
+}
+
+// ---- durable file operations -------------------------------------------------------------------
+
+void fsync_path(const fs::path& path, bool directory) {
+  const int flags = O_RDONLY | O_CLOEXEC | (directory ? O_DIRECTORY : 0);
+  const int fd = ::open(path.c_str(), flags);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "opening " + path.string());
+  const int status = ::fsync(fd);
+  const int saved = errno;
+  ::close(fd);
+  if (status != 0)
+    throw std::system_error(saved, std::generic_category(), "fsync " + path.string());
+}
+
+// After this returns, `dest` holds the complete content of `tmp` even across a power loss.
+void durable_rename(const fs::path& tmp, const fs::path& dest) {
+  fsync_path(tmp, false);
+  fs::rename(tmp, dest);
+  const fs::path dir = dest.parent_path();
+  fsync_path(dir.empty() ? fs::path(".") : dir, true);
+}
+
+fs::path with_suffix(const fs::path& path, std::string_view suffix) {
+  fs::path out = path;
+  out += suffix;
+  return out;
+}
+
+int acquire_lock(const fs::path& lock_path, const fs::path& final_path) {
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw std::system_error(errno, std::generic_category(), "creating " + lock_path.string());
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int saved = errno;
+    ::close(fd);
+    if (saved == EWOULDBLOCK)
+      throw InputError(
+          fmt::format("{}: another govsim process is writing this experiment (lock {})",
+                      final_path.string(), lock_path.string()));
+    throw std::system_error(saved, std::generic_category(), "locking " + lock_path.string());
+  }
+  return fd;
+}
+
+void check_final_file(const fs::path& final_path, bool resume, bool overwrite) {
+  if (overwrite || !fs::exists(final_path)) return;
+  if (resume)
+    throw InputError(fmt::format(
+        "{}: the experiment is already complete; nothing to resume (use --overwrite to run it "
+        "again)",
+        final_path.string()));
+  throw InputError(fmt::format(
+      "{}: file exists; use --overwrite to replace it, --resume to continue an interrupted "
+      "experiment, or another output path",
+      final_path.string()));
+}
+
+constexpr const char* kRunsDir = "runs";
+constexpr const char* kFailuresDir = "failures";
+constexpr const char* kLockName = ".lock";
+
+}  // namespace
+
+ResultsWriter::ResultsWriter(fs::path final_path, bool resume, bool overwrite)
+    : final_path_(std::move(final_path)), parts_dir_(with_suffix(final_path_, ".parts")) {
+  check_final_file(final_path_, resume, overwrite);
+  fs::create_directories(parts_dir_);
+  lock_fd_ = acquire_lock(parts_dir_ / kLockName, final_path_);
+  try {
+    if (!resume) {
+      for (const auto& entry : fs::directory_iterator(parts_dir_))
+        if (entry.path().filename() != kLockName) fs::remove_all(entry.path());
+    }
+    fs::create_directories(parts_dir_ / kRunsDir);
+    fs::create_directories(parts_dir_ / kFailuresDir);
+    scan_parts();
+  } catch (...) {
+    // The destructor does not run for a half-constructed writer; release the lock here.
+    ::close(lock_fd_);
+    throw;
+  }
+}
+
+void ResultsWriter::check_run_name(const std::string& run_name) {
+  validate_run_name(run_name);
+}
+
+void ResultsWriter::check_not_finished() const {
+  if (finished_) throw std::logic_error("ResultsWriter used after finish()");
+}
+
+ResultsWriter::~ResultsWriter() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+fs::path ResultsWriter::part_path(const std::string& run_name) const {
+  return parts_dir_ / kRunsDir / (run_name + ".h5");
+}
+
+fs::path ResultsWriter::failure_path(const std::string& run_name) const {
+  return parts_dir_ / kFailuresDir / (run_name + ".h5");
+}
+
+// Temporary files are what a crash left behind while writing a part; they are never complete.
+void ResultsWriter::scan_parts() {
+  for (const std::string_view sub : {kRunsDir, kFailuresDir}) {
+    for (const auto& entry : fs::directory_iterator(parts_dir_ / sub)) {
+      const fs::path& p = entry.path();
+      if (p.extension() == ".tmp") {
+        fs::remove(p);
+      } else if (sub == kRunsDir && p.extension() == ".h5") {
+        done_.insert(p.stem().string());
+      }
+    }
+  }
+}
+
+bool ResultsWriter::has_run(const std::string& run_name) const {
+  std::lock_guard lock(mutex_);
+  return done_.count(run_name) != 0;
+}
+
+Attributes ResultsWriter::stored_attributes(const std::string& run_name) const {
+  if (!has_run(run_name)) throw std::logic_error("no finished part for run " + run_name);
+  std::lock_guard lock(hdf5_mutex());
+  ErrorSilencer silence;
+  Handle file = open_file_readonly(part_path(run_name));
+  Handle group{H5Gopen2(file.get(), "run", H5P_DEFAULT), H5Gclose, "opening run group"};
+  return own_attributes(group.get());
+}
+
+void ResultsWriter::write_run(const std::string& run_name, const RunRecord& record) {
+  check_not_finished();
+  validate_run_name(run_name);
+  validate_record(record);
+  const fs::path dest = part_path(run_name);
+  const fs::path tmp = with_suffix(dest, ".tmp");
+  {
+    std::lock_guard lock(hdf5_mutex());
+    ErrorSilencer silence;
+    Handle file = create_file(tmp);
+    write_run_group(file.get(), "run", record);
+  }
+  durable_rename(tmp, dest);
+  fs::remove(failure_path(run_name));
+  std::lock_guard lock(mutex_);
+  done_.insert(run_name);
+}
+
+void ResultsWriter::record_failure(const std::string& run_name, const std::string& message,
+                                   const Attributes& run_attributes) {
+  check_not_finished();
+  validate_run_name(run_name);
+  validate_attributes(run_attributes, {"message"});
+  const fs::path dest = failure_path(run_name);
+  const fs::path tmp = with_suffix(dest, ".tmp");
+  {
+    std::lock_guard lock(hdf5_mutex());
+    ErrorSilencer silence;
+    Handle file = create_file(tmp);
+    Handle group = create_group(file.get(), "failure");
+    write_string_attribute(group.get(), "message", message);
+    write_attributes(group.get(), run_attributes);
+  }
+  durable_rename(tmp, dest);
+}
+
+namespace {
+
+struct MergePlan {
+  std::vector<std::string> runs;
+  std::vector<std::string> failures;
+};
+
+herr_t collect_link_name(hid_t, const char* name, const H5L_info_t*, void* out) {
+  try {
+    static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+    return 0;
+  } catch (...) {  // nothing may propagate through HDF5's C frames
+    return -1;
+  }
+}
+
+std::vector<std::string> links_in_creation_order(hid_t group) {
+  std::vector<std::string> names;
+  hsize_t index = 0;
+  check(H5Literate(group, H5_INDEX_CRT_ORDER, H5_ITER_INC, &index, collect_link_name, &names),
+        "listing group");
+  return names;
+}
+
+std::string scale_name(hid_t scale) {
+  const ssize_t n = H5DSget_scale_name(scale, nullptr, 0);
+  if (n < 0) throw_hdf5_error("H5DSget_scale_name");
+  std::string name(static_cast<std::size_t>(n) + 1, '\0');
+  check(static_cast<herr_t>(H5DSget_scale_name(scale, name.data(), name.size())),
+        "H5DSget_scale_name");
+  name.resize(static_cast<std::size_t>(n));
+  return name;
+}
+
+herr_t keep_scale(hid_t, unsigned, hid_t scale, void* out) {
+  // H5DS closes `scale` after the callback; the extra reference keeps it open for the caller.
+  *static_cast<hid_t*>(out) = H5Iinc_ref(scale) >= 0 ? scale : -1;
+  return 1;  // one scale per axis: stop after the first
+}
+
+// The name of the scale attached to `axis` of dataset `ds`.
+std::string attached_scale_name(hid_t ds, unsigned axis) {
+  hid_t scale_id = -1;
+  check(H5DSiterate_scales(ds, axis, nullptr, keep_scale, &scale_id), "H5DSiterate_scales");
+  Handle scale{scale_id, H5Dclose, "reading dimension scale"};
+  return scale_name(scale.get());
+}
+
+Handle open_dataset(hid_t group, const std::string& name) {
+  return {H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "opening dataset " + name};
+}
+
+// H5Ocopy copies raw (compressed) chunks as they are, but HDF5 1.10 does not remap the object
+// references inside a scale's REFERENCE_LIST. So datasets are copied without attributes and the
+// scales are set and attached again in the destination. Scales are created before the variables
+// that use them, so in creation order each variable finds its scales already copied.
+void copy_dataset(hid_t src_group, hid_t dst_group, const std::string& name) {
+  Handle ocpypl = property_list(H5P_OBJECT_COPY);
+  check(H5Pset_copy_object(ocpypl.get(), H5O_COPY_WITHOUT_ATTR_FLAG), "H5Pset_copy_object");
+  check(H5Ocopy(src_group, name.c_str(), dst_group, name.c_str(), ocpypl.get(), H5P_DEFAULT),
+        "copying dataset " + name);
+  Handle src = open_dataset(src_group, name);
+  Handle dst = open_dataset(dst_group, name);
+  if (H5DSis_scale(src.get()) > 0) {
+    check(H5DSset_scale(dst.get(), scale_name(src.get()).c_str()), "H5DSset_scale " + name);
+  } else {
+    Handle space{H5Dget_space(src.get()), H5Sclose, "H5Dget_space"};
+    const int rank = H5Sget_simple_extent_ndims(space.get());
+    for (int axis = 0; axis < rank; ++axis) {
+      const std::string dim = attached_scale_name(src.get(), static_cast<unsigned>(axis));
+      Handle scale = open_dataset(dst_group, dim);
+      check(H5DSattach_scale(dst.get(), scale.get(), static_cast<unsigned>(axis)),
+            "attaching " + dim + " to " + name);
+    }
+  }
+  write_attributes(dst.get(), own_attributes(src.get()));
+}
+
+void copy_run(hid_t src_file, hid_t dst_parent, const std::string& name) {
+  Handle src{H5Gopen2(src_file, "run", H5P_DEFAULT), H5Gclose, "opening run group"};
+  Handle dst = create_group(dst_parent, name);
+  write_attributes(dst.get(), own_attributes(src.get()));
+  for (const auto& link : links_in_creation_order(src.get())) {
+    Handle obj{H5Oopen(src.get(), link.c_str(), H5P_DEFAULT), H5Oclose, "opening " + link};
+    if (H5Iget_type(obj.get()) == H5I_DATASET) {
+      copy_dataset(src.get(), dst.get(), link);
+    } else {
+      check(H5Ocopy(src.get(), link.c_str(), dst.get(), link.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+            "copying " + link);
+    }
+  }
+}
+
+void merge_parts(const fs::path& tmp, const MergePlan& plan, const Attributes& file_attributes,
+                 const std::function<fs::path(const std::string&, bool)>& part_of) {
+  Handle file = create_file(tmp);
+  write_string_attribute(file.get(), "format", "govsim-results");
+  write_int_attribute(file.get(), "format_version", kResultsFormatVersion);
+  write_int_attribute(file.get(), "runs", static_cast<std::int64_t>(plan.runs.size()));
+  write_int_attribute(file.get(), "failed_runs", static_cast<std::int64_t>(plan.failures.size()));
+  write_attributes(file.get(), file_attributes);
+  Handle runs = create_group(file.get(), "runs");
+  for (const auto& name : plan.runs) {
+    Handle part = open_file_readonly(part_of(name, true));
+    copy_run(part.get(), runs.get(), name);
+  }
+  if (plan.failures.empty()) return;
+  Handle failures = create_group(file.get(), "failures");
+  for (const auto& name : plan.failures) {
+    Handle part = open_file_readonly(part_of(name, false));
+    check(H5Ocopy(part.get(), "failure", failures.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+          "copying failure record " + name);
+  }
+}
+
+}  // namespace
+
+void ResultsWriter::finish(const Attributes& file_attributes,
+                           const std::vector<std::string>& run_order) {
+  check_not_finished();
+  validate_attributes(file_attributes, {"format", "format_version", "runs", "failed_runs"});
+  MergePlan plan;
+  std::vector<std::string> missing;
+  std::set<std::string> seen;
+  for (const auto& name : run_order) {
+    validate_run_name(name);
+    if (!seen.insert(name).second) throw std::invalid_argument("run listed twice: " + name);
+    if (fs::exists(part_path(name))) {
+      plan.runs.push_back(name);
+    } else if (fs::exists(failure_path(name))) {
+      plan.failures.push_back(name);
+    } else {
+      missing.push_back(name);
+    }
+  }
+  if (!missing.empty())
+    throw std::logic_error(
+        fmt::format("finish: {} run(s) have no part, e.g. {}", missing.size(), missing.front()));
+  const fs::path tmp = with_suffix(final_path_, ".tmp");
+  try {
+    std::lock_guard lock(hdf5_mutex());
+    ErrorSilencer silence;
+    merge_parts(tmp, plan, file_attributes, [this](const std::string& name, bool ok) {
+      return ok ? part_path(name) : failure_path(name);
+    });
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw;
+  }
+  durable_rename(tmp, final_path_);
+  fs::remove_all(parts_dir_);
+  ::close(lock_fd_);
+  lock_fd_ = -1;
+  finished_ = true;
+}
+
+}  // namespace sim

@@ -1,0 +1,131 @@
+#include "sim/service_unit.hpp"
+
+#include <algorithm>
+
+namespace sim {
+
+void ServiceUnit::arrive(const Job& job) {
+  Job j = job;
+  j.arrival_h = std::max(j.arrival_h, now_h_);
+  arrivals_.push_back(j);
+}
+
+std::uint32_t ServiceUnit::store(const Job& job) {
+  std::uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    slots_[slot] = job;
+    slot_started_[slot] = 0;
+    ++slot_generation_[slot];
+  } else {
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.push_back(job);
+    slot_started_.push_back(0);
+    slot_generation_.push_back(0);
+  }
+  return slot;
+}
+
+void ServiceUnit::integrate_to(double t) {
+  if (t > now_h_) {
+    busy_hours_ += busy_ * (t - now_h_);
+    borrowed_hours_ += borrowed_busy_ * (t - now_h_);
+    now_h_ = t;
+  }
+}
+
+bool ServiceUnit::raise_priority(std::uint64_t id, std::int32_t priority) {
+  const auto it = waiting_slot_by_id_.find(id);
+  if (it == waiting_slot_by_id_.end()) return false;
+  Job& job = slots_[it->second];
+  if (priority >= job.priority) return true;
+  job.priority = priority;
+  // The old heap entry goes stale when the job starts from this one.
+  waiting_.push({priority, job.arrival_h, seq_++, it->second, slot_generation_[it->second]});
+  return true;
+}
+
+void ServiceUnit::start(std::uint32_t slot, double t, bool borrowed, std::vector<JobEvent>& out) {
+  const Job& job = slots_[slot];
+  waiting_slot_by_id_.erase(job.id);
+  slot_started_[slot] = 1;
+  ++started_;
+  if (borrowed) {
+    ++borrowed_busy_;
+  } else {
+    ++busy_;
+  }
+  in_service_.push({t + job.service_h, seq_++, slot, borrowed});
+  out.push_back({JobEvent::Kind::Started, borrowed, job.id, t, job.arrival_h});
+}
+
+void ServiceUnit::advance(double until_h, std::vector<JobEvent>& out) {
+  // Arrivals handed in since the last advance are merged in (time, hand-in order).
+  std::stable_sort(arrivals_.begin() + static_cast<std::ptrdiff_t>(next_arrival_), arrivals_.end(),
+                   [](const Job& a, const Job& b) { return a.arrival_h < b.arrival_h; });
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  for (;;) {
+    const double t_arrival =
+        next_arrival_ < arrivals_.size() ? arrivals_[next_arrival_].arrival_h : kInf;
+    const double t_done = in_service_.empty() ? kInf : in_service_.top().done_h;
+    // Deadlines of jobs that already started are dropped lazily.
+    while (!deadlines_.empty() && !pending(deadlines_.top().slot, deadlines_.top().generation)) {
+      deadlines_.pop();
+    }
+    const double t_deadline = deadlines_.empty() ? kInf : deadlines_.top().latest_h;
+    const double t = std::min({t_arrival, t_done, t_deadline});
+    if (!(t < until_h)) break;
+    integrate_to(t);
+    if (t == t_done) {
+      // Completions first at equal times, so a freed server can take the arrival.
+      const InService s = in_service_.top();
+      in_service_.pop();
+      if (s.borrowed) {
+        --borrowed_busy_;
+      } else {
+        --busy_;
+      }
+      const Job& job = slots_[s.slot];
+      out.push_back({JobEvent::Kind::Completed, s.borrowed, job.id, t, job.arrival_h});
+      free_slots_.push_back(s.slot);
+      if (!s.borrowed) {
+        while (!waiting_.empty() && free_server()) {
+          const Waiting w = waiting_.top();
+          waiting_.pop();
+          if (!pending(w.slot, w.generation)) continue;  // taken by a borrowed server
+          --waiting_count_;
+          start(w.slot, t, false, out);
+        }
+      }
+    } else if (t == t_arrival) {
+      const Job job = arrivals_[next_arrival_++];
+      const std::uint32_t slot = store(job);
+      if (free_server() && waiting_count_ == 0) {
+        start(slot, t, false, out);
+      } else {
+        const std::uint32_t gen = slot_generation_[slot];
+        waiting_.push({job.priority, job.arrival_h, seq_++, slot, gen});
+        waiting_slot_by_id_[job.id] = slot;
+        ++waiting_count_;
+        if (job.latest_start_h < kInf) deadlines_.push({job.latest_start_h, seq_++, slot, gen});
+      }
+    } else {
+      const Deadline d = deadlines_.top();
+      deadlines_.pop();
+      --waiting_count_;
+      start(d.slot, t, true, out);
+    }
+  }
+  integrate_to(until_h);
+  if (next_arrival_ == arrivals_.size()) {
+    arrivals_.clear();
+    next_arrival_ = 0;
+  }
+  // Drop waiting entries whose job started on a borrowed server so the heap stays small.
+  while (!waiting_.empty() && !pending(waiting_.top().slot, waiting_.top().generation)) {
+    waiting_.pop();
+  }
+}
+
+}  // namespace sim

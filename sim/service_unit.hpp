@@ -1,0 +1,120 @@
+#pragma once
+// A multi-server queue in continuous time, advanced tick by tick. Jobs wait in order of
+// (priority, arrival time, arrival sequence); a job with a finite `latest_start_h` that has not
+// started by then is served by a borrowed server (staff pulled off routine work), which is how an
+// attendance limit is kept without pretending capacity is unlimited.
+#include <cstdint>
+#include <limits>
+#include <queue>
+#include <unordered_map>
+#include <vector>
+
+namespace sim {
+
+struct Job {
+  std::uint64_t id = 0;       // caller's identity, returned in events
+  double arrival_h = 0;       // arrival time, h since the start of the run
+  double service_h = 0;       // time a server is occupied
+  std::int32_t priority = 0;  // lower is served first
+  double latest_start_h = std::numeric_limits<double>::infinity();
+};
+
+struct JobEvent {
+  enum class Kind : std::uint8_t { Started, Completed };
+  Kind kind;
+  bool borrowed;  // served by a borrowed server
+  std::uint64_t id;
+  double time_h;
+  double arrival_h;
+};
+
+class ServiceUnit {
+ public:
+  // servers < 0 means unlimited (every job starts on arrival).
+  explicit ServiceUnit(int servers = 1) : servers_(servers) {}
+
+  int servers() const { return servers_; }
+  // Arrivals must not precede the time the unit has been advanced to; earlier times are clamped
+  // (messages merged at tick boundaries may carry a time inside the previous tick).
+  void arrive(const Job& job);
+  // Processes every arrival, start and completion with time < until_h, appending events in time
+  // order. Deterministic for a given sequence of arrive() calls.
+  void advance(double until_h, std::vector<JobEvent>& out);
+
+  // Moves a waiting job ahead (supervision, escalation); false if it is not waiting here.
+  bool raise_priority(std::uint64_t id, std::int32_t priority);
+
+  double now_h() const { return now_h_; }
+  std::size_t queue_length() const { return waiting_count_; }
+  int busy_servers() const { return busy_; }
+  // Server-hours spent in service so far (own servers, and borrowed ones separately).
+  double busy_server_hours() const { return busy_hours_; }
+  double borrowed_server_hours() const { return borrowed_hours_; }
+  std::uint64_t started_jobs() const { return started_; }
+
+ private:
+  struct Waiting {
+    std::int32_t priority;
+    double arrival_h;
+    std::uint64_t seq;
+    std::uint32_t slot;
+    std::uint32_t generation;
+    bool operator>(const Waiting& o) const {
+      if (priority != o.priority) return priority > o.priority;
+      if (arrival_h != o.arrival_h) return arrival_h > o.arrival_h;
+      return seq > o.seq;
+    }
+  };
+  struct InService {
+    double done_h;
+    std::uint64_t seq;
+    std::uint32_t slot;
+    bool borrowed;
+    bool operator>(const InService& o) const {
+      return done_h != o.done_h ? done_h > o.done_h : seq > o.seq;
+    }
+  };
+  struct Deadline {
+    double latest_h;
+    std::uint64_t seq;
+    std::uint32_t slot;
+    std::uint32_t generation;
+    bool operator>(const Deadline& o) const {
+      return latest_h != o.latest_h ? latest_h > o.latest_h : seq > o.seq;
+    }
+  };
+  template <class T>
+  using MinHeap = std::priority_queue<T, std::vector<T>, std::greater<T>>;
+
+  void integrate_to(double t);
+  void start(std::uint32_t slot, double t, bool borrowed, std::vector<JobEvent>& out);
+  std::uint32_t store(const Job& job);
+  // A heap entry is stale once its job started or its slot was reused by a later job.
+  bool pending(std::uint32_t slot, std::uint32_t generation) const {
+    return !slot_started_[slot] && slot_generation_[slot] == generation;
+  }
+  bool free_server() const { return servers_ < 0 || busy_ < servers_; }
+
+  int servers_;
+  int busy_ = 0;
+  int borrowed_busy_ = 0;
+  double now_h_ = 0;
+  double busy_hours_ = 0;
+  double borrowed_hours_ = 0;
+  std::uint64_t seq_ = 0;
+  std::uint64_t started_ = 0;
+  std::size_t waiting_count_ = 0;
+
+  std::vector<Job> slots_;
+  std::vector<std::uint8_t> slot_started_;
+  std::vector<std::uint32_t> slot_generation_;
+  std::vector<std::uint32_t> free_slots_;
+  std::unordered_map<std::uint64_t, std::uint32_t> waiting_slot_by_id_;
+  std::vector<Job> arrivals_;  // not yet reached by advance(), kept sorted by arrival time
+  std::size_t next_arrival_ = 0;
+  MinHeap<Waiting> waiting_;
+  MinHeap<InService> in_service_;
+  MinHeap<Deadline> deadlines_;
+};
+
+}  // namespace sim

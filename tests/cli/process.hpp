@@ -1,0 +1,78 @@
+#pragma once
+// Runs the govsim binary as a user would, capturing its output, for the command-line tests.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace test {
+
+struct Process {
+  pid_t pid = -1;
+};
+
+// Starts `GOVSIM_BINARY args...` in `cwd` with stdout and stderr sent to files.
+inline Process spawn_govsim(const std::vector<std::string>& args, const std::filesystem::path& out,
+                            const std::filesystem::path& err,
+                            const std::filesystem::path& cwd = {}) {
+  std::vector<std::string> argv_s = {GOVSIM_BINARY};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
+  Process p;
+  if (posix_spawn(&p.pid, argv[0], &fa, nullptr, argv.data(), environ) != 0) p.pid = -1;
+  posix_spawn_file_actions_destroy(&fa);
+  return p;
+}
+
+// Exit code, or 128 + signal number when killed by a signal.
+inline int wait_exit(const Process& p) {
+  int status = 0;
+  waitpid(p.pid, &status, 0);
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + WTERMSIG(status);
+}
+
+inline std::string slurp(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Result {
+  int code;
+  std::string out, err;
+};
+
+inline Result run_govsim(const std::vector<std::string>& args, const std::filesystem::path& dir,
+                         const std::filesystem::path& cwd = {}) {
+  const auto out = dir / "stdout.txt", err = dir / "stderr.txt";
+  const int code = wait_exit(spawn_govsim(args, out, err, cwd));
+  return {code, slurp(out), slurp(err)};
+}
+
+// A fresh empty directory under the system temp directory.
+inline std::filesystem::path fresh_dir(const std::string& name) {
+  const auto d = std::filesystem::temp_directory_path() /
+                 ("govsim-test-" + name + "-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+}  // namespace test

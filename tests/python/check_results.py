@@ -1,0 +1,156 @@
+#!/usr/bin/python3
+"""Checks a govsim results file the way researchers open it (docs/output-format.md).
+
+    /usr/bin/python3 tests/python/check_results.py FILE [--expect-variable NAME:DIM,DIM:UNITS]...
+
+- h5py: root metadata, run and failure counts, every variable float64 with a dimension scale on
+  each axis, units and long_name as text, summary scalars 0-d float64;
+- xarray with the netCDF-4 engine: every run group opens, each variable has the same dimension
+  names, shape and units as in h5py, and coordinates match the scales; summary groups open;
+- netCDF4 can open a copy of the file for appending (needs creation-order tracking);
+- analysis/plot_policies.py writes a PNG.
+Exits 0 when everything holds, 1 with the first failed check otherwise.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import netCDF4
+import numpy as np
+import xarray as xr
+
+SOURCE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DS_ATTRIBUTES = {"CLASS", "NAME", "REFERENCE_LIST", "DIMENSION_LIST"}
+
+
+def text(value):
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+def require(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def check_variable_h5py(run_name, ds):
+    """Returns (dimension names, units) of a variable as h5py sees it."""
+    where = f"runs/{run_name}/{ds.name.rsplit('/', 1)[-1]}"
+    require(ds.dtype == np.float64, f"{where}: dtype {ds.dtype}, expected float64")
+    dims = []
+    for axis, dim in enumerate(ds.dims):
+        require(len(dim) == 1, f"{where}: axis {axis} has {len(dim)} dimension scales, expected 1")
+        scale = dim[0]
+        require(scale.shape == (ds.shape[axis],), f"{where}: scale of axis {axis} has wrong length")
+        dims.append(scale.name.rsplit("/", 1)[-1])
+    for key in ("units", "long_name"):
+        if key in ds.attrs:
+            require(isinstance(text(ds.attrs[key]), str), f"{where}: {key} is not text")
+    return dims, text(ds.attrs.get("units", ""))
+
+
+def check_h5py(path):
+    """Returns {run: {variable: (dims, units)}} for the xarray comparison."""
+    found = {}
+    with h5py.File(path, "r") as f:
+        require(text(f.attrs.get("format")) == "govsim-results", "root attribute format missing")
+        require(int(f.attrs["format_version"]) == 1, "format_version is not 1")
+        runs = f["runs"]
+        require(int(f.attrs["runs"]) == len(runs), "root attribute runs does not match /runs")
+        failures = f["failures"] if "failures" in f else {}
+        require(int(f.attrs["failed_runs"]) == len(failures), "failed_runs does not match")
+        for name, failure in failures.items():
+            require(isinstance(text(failure.attrs.get("message")), str),
+                    f"failures/{name}: no message")
+        for run_name, run in runs.items():
+            variables = {}
+            for key, ds in run.items():
+                if isinstance(ds, h5py.Group):
+                    require(key == "summary", f"runs/{run_name}/{key}: unexpected group")
+                    continue
+                if text(ds.attrs.get("CLASS")) == "DIMENSION_SCALE":
+                    continue
+                variables[key] = check_variable_h5py(run_name, ds)
+            require("summary" in run, f"runs/{run_name}: no summary group")
+            for key, ds in run["summary"].items():
+                require(ds.shape == () and ds.dtype == np.float64,
+                        f"runs/{run_name}/summary/{key}: not a float64 scalar")
+            found[run_name] = variables
+    return found
+
+
+def check_xarray(path, expected):
+    for run_name, variables in expected.items():
+        with xr.open_dataset(path, group=f"runs/{run_name}", engine="netcdf4") as ds:
+            for name, (dims, units) in variables.items():
+                require(name in ds, f"xarray: runs/{run_name} has no variable {name}")
+                var = ds[name]
+                require(list(var.dims) == dims,
+                        f"xarray: runs/{run_name}/{name} dims {list(var.dims)}, h5py says {dims}")
+                require(var.attrs.get("units", "") == units,
+                        f"xarray: runs/{run_name}/{name} units {var.attrs.get('units')!r}")
+                for dim in dims:
+                    require(dim in ds.coords, f"xarray: {dim} is not a coordinate")
+        with xr.open_dataset(path, group=f"runs/{run_name}/summary", engine="netcdf4") as s:
+            require(all(v.ndim == 0 for v in s.data_vars.values()), "summary not scalar")
+    with xr.open_dataset(path, engine="netcdf4") as root:
+        require(root.attrs.get("format") == "govsim-results", "xarray: root attributes missing")
+
+
+def check_netcdf_append(path):
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, "copy.h5")
+        shutil.copyfile(path, copy)
+        with netCDF4.Dataset(copy, mode="a") as nc:
+            nc.setncattr("checked_by", "check_results.py")
+
+
+def check_expectations(path, first_run, expectations):
+    with xr.open_dataset(path, group=f"runs/{first_run}", engine="netcdf4") as ds:
+        for spec in expectations:
+            name, dims, units = spec.split(":")
+            require(name in ds, f"expected variable {name} is missing")
+            require(list(ds[name].dims) == dims.split(","),
+                    f"{name}: dims {list(ds[name].dims)}, expected {dims.split(',')}")
+            require(ds[name].attrs.get("units") == units,
+                    f"{name}: units {ds[name].attrs.get('units')!r}, expected {units!r}")
+
+
+def check_plot(path):
+    with tempfile.TemporaryDirectory() as tmp:
+        png = os.path.join(tmp, "plot.png")
+        env = dict(os.environ, MPLCONFIGDIR=tmp)
+        script = os.path.join(SOURCE_DIR, "analysis", "plot_policies.py")
+        subprocess.run([sys.executable, script, path, "--out", png], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+        with open(png, "rb") as f:
+            require(f.read(8) == b"\x89PNG\r\n\x1a\n", "plot_policies.py did not write a PNG")
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Check a govsim results file.")
+    parser.add_argument("file")
+    parser.add_argument("--expect-variable", action="append", default=[],
+                        metavar="NAME:DIM,DIM:UNITS",
+                        help="a variable the first run must have, with its dims and units")
+    args = parser.parse_args()
+    try:
+        found = check_h5py(args.file)
+        require(found, "the file has no runs")
+        check_xarray(args.file, found)
+        check_netcdf_append(args.file)
+        check_expectations(args.file, next(iter(found)), args.expect_variable)
+        check_plot(args.file)
+    except (AssertionError, OSError, KeyError, subprocess.CalledProcessError) as err:
+        print(f"check_results: FAILED: {args.file}: {err}", file=sys.stderr)
+        return 1
+    count = sum(len(v) for v in found.values())
+    print(f"check_results: OK: {len(found)} runs, {count} variables")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+#pragma once
+// Shared by the test files: paths into the source tree and small scenarios.
+#include <filesystem>
+#include <string>
+
+#include "models/scenario.hpp"
+#include "models/scenario_loader.hpp"
+
+namespace test {
+
+inline std::filesystem::path source_dir() {
+  return GOVSIM_SOURCE_DIR;
+}
+
+inline gov::Scenario load(const std::string& relative) {
+  return gov::load_scenario_file(source_dir() / relative);
+}
+
+// The synthetic city on the Guangzhou baseline's rates, shortened for tests.
+inline gov::Scenario small_city(int days = 20) {
+  gov::Scenario s = load("scenarios/synthetic-small.yaml");
+  s.run.days = days;
+  s.run.warmup_days = days / 4;
+  return s;
+}
+
+}  // namespace test

@@ -1,0 +1,317 @@
+// Experiment files: validation, expansion into runs, seeds and sweep designs.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sim/experiment_spec.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+using sim::ExperimentSpec;
+using sim::InputError;
+
+class TempDir {
+ public:
+  TempDir() {
+    static int counter = 0;
+    path_ = fs::temp_directory_path() / ("govsim-test-experiment-" + std::to_string(::getpid()) +
+                                         "-" + std::to_string(++counter));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+    write("city.yaml", "name: city\nhotline: {call_takers: 10}\nwhistle: {enabled: false}\n");
+    write("policies/whistle.yaml", "whistle: {enabled: true, quota: 2}\n");
+    write("policies/more.yaml", "whistle: {quota: 5}\nhotline: {call_takers: 20}\n");
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  fs::path write(const std::string& name, const std::string& text) const {
+    const fs::path p = path_ / name;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
+  std::string str(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+std::string error_of(const fs::path& file) {
+  try {
+    sim::load_experiment(file);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  FAIL("no InputError thrown");
+  return {};
+}
+
+const char* const kHeader =
+    "experiment:\n"
+    "  scenario: city.yaml\n"
+    "  replicates: 3\n"
+    "  seed: 42\n";
+
+}  // namespace
+
+TEST_CASE("an experiment file is read with its policies", "[unit][experiment]") {
+  TempDir dir;
+  const fs::path file =
+      dir.write("exp.yaml", std::string(kHeader) +
+                                "  name: trial\n"
+                                "  days: 60\n"
+                                "  population_scale: 0.01\n"
+                                "  policies:\n"
+                                "    baseline: {}\n"
+                                "    whistle: policies/whistle.yaml\n"
+                                "    both: [policies/whistle.yaml, policies/more.yaml, {x: 1}]\n");
+  CHECK(sim::is_experiment_file(file));
+  CHECK_FALSE(sim::is_experiment_file(dir.str("city.yaml")));
+  const ExperimentSpec spec = sim::load_experiment(file);
+  CHECK(spec.name == "trial");
+  CHECK(spec.replicates == 3);
+  CHECK(spec.seed == 42);
+  CHECK(spec.days == 60);
+  CHECK(spec.population_scale == 0.01);
+  CHECK(spec.sweep_method == "none");
+  CHECK(spec.text.rfind("experiment:\n", 0) == 0);
+  CHECK(spec.base.child("name").as_string("name") == "city");
+  REQUIRE(spec.policies.size() == 3);
+  CHECK(spec.policies[0].name == "baseline");
+  CHECK(spec.policies[0].overlay.empty());
+  CHECK(spec.policies[1].overlay.child("whistle").child("quota").as_int("q") == 2);
+  const sim::config::Document both = spec.policies[2].overlay;
+  CHECK(both.child("whistle").child("enabled").as_bool("e"));
+  CHECK(both.child("whistle").child("quota").as_int("q") == 5);
+  CHECK(both.child("x").as_int("x") == 1);
+  // Marks survive the merge: each node names the file it came from.
+  CHECK(both.child("whistle").location("enabled").file == dir.str("policies/whistle.yaml"));
+  CHECK(both.child("whistle").location("quota").file == dir.str("policies/more.yaml"));
+  CHECK(both.location("x").file == file.string());
+}
+
+TEST_CASE("defaults of an experiment", "[unit][experiment]") {
+  TempDir dir;
+  const fs::path file =
+      dir.write("my-exp.yaml", "experiment:\n  scenario: city.yaml\n  policies: {baseline: ~}\n");
+  const ExperimentSpec spec = sim::load_experiment(file);
+  CHECK(spec.name == "my-exp");
+  CHECK(spec.replicates == 1);
+  CHECK(spec.seed == 1);
+  CHECK_FALSE(spec.days);
+  CHECK_FALSE(spec.population_scale);
+  CHECK(spec.policies.at(0).overlay.empty());
+}
+
+TEST_CASE("runs expand policy-major, then sample, then replicate", "[unit][experiment]") {
+  TempDir dir;
+  const fs::path file = dir.write("exp.yaml", std::string(kHeader) +
+                                                  "  policies:\n"
+                                                  "    baseline: {}\n"
+                                                  "    whistle: policies/whistle.yaml\n"
+                                                  "  sweep:\n"
+                                                  "    method: grid\n"
+                                                  "    parameters:\n"
+                                                  "      hotline.call_takers: [100, 200]\n"
+                                                  "      whistle.quota: [1, 2, 3]\n");
+  const ExperimentSpec spec = sim::load_experiment(file);
+  const std::vector<sim::RunPlan> runs = sim::expand(spec);
+  REQUIRE(runs.size() == 2 * 6 * 3);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const sim::RunPlan& r = runs[i];
+    CHECK(r.index == i);
+    CHECK(r.policy == (i < 18 ? "baseline" : "whistle"));
+    CHECK(r.sample == static_cast<int>(i % 18 / 3));
+    CHECK(r.replicate == static_cast<int>(i % 3));
+    CHECK(r.seed == sim::replicate_seed(42, r.replicate));
+  }
+  CHECK(runs[0].name() == "baseline.s000.r000");
+  CHECK(runs[35].name() == "whistle.s005.r002");
+
+  SECTION("grid values, the first parameter varying slowest") {
+    const std::vector<std::pair<double, double>> expected = {{100, 1}, {100, 2}, {100, 3},
+                                                             {200, 1}, {200, 2}, {200, 3}};
+    for (int s = 0; s < 6; ++s) {
+      const sim::RunPlan& r = runs[static_cast<std::size_t>(18 + 3 * s)];
+      REQUIRE(r.parameters.size() == 2);
+      CHECK(r.parameters[0].first == "hotline.call_takers");
+      CHECK(r.parameters[0].second == expected[static_cast<std::size_t>(s)].first);
+      CHECK(r.parameters[1].second == expected[static_cast<std::size_t>(s)].second);
+      const sim::config::Document& scen = r.scenario;
+      CHECK(scen.child("hotline").child("call_takers").as_double("x") ==
+            expected[static_cast<std::size_t>(s)].first);
+      CHECK(scen.child("whistle").child("quota").as_double("x") ==
+            expected[static_cast<std::size_t>(s)].second);
+      CHECK(scen.child("whistle").child("enabled").as_bool("x"));  // the policy's overlay
+      // A swept value points at the sweep line, so a bad value is reported there.
+      CHECK(scen.child("whistle").location("quota").file == file.string());
+      CHECK(scen.child("whistle").location("quota").line == 12);
+    }
+    CHECK_FALSE(runs[0].scenario.child("whistle").child("enabled").as_bool("x"));
+  }
+}
+
+TEST_CASE("runs without a sweep are named policy.rNNN", "[unit][experiment]") {
+  TempDir dir;
+  const fs::path file =
+      dir.write("exp.yaml", std::string(kHeader) + "  policies: {a: {}, b: {}}\n");
+  const std::vector<sim::RunPlan> runs = sim::expand(sim::load_experiment(file));
+  REQUIRE(runs.size() == 6);
+  CHECK(runs[4].name() == "b.r001");
+  CHECK(runs[4].sample == 0);
+  CHECK(runs[4].parameters.empty());
+}
+
+TEST_CASE("replicate seeds are common across policies and distinct across replicates",
+          "[unit][experiment]") {
+  std::set<std::uint64_t> seen;
+  for (int r = 0; r < 1000; ++r) seen.insert(sim::replicate_seed(7, r));
+  CHECK(seen.size() == 1000);
+  CHECK(sim::replicate_seed(7, 3) == sim::replicate_seed(7, 3));
+  CHECK(sim::replicate_seed(7, 3) != sim::replicate_seed(8, 3));
+  // Pinned so that a change of the derivation (which changes every result) is deliberate.
+  CHECK(sim::replicate_seed(0, 0) == 16294208416658607535ull);
+  CHECK(sim::replicate_seed(20261129, 4) == 96247528231491422ull);
+}
+
+TEST_CASE("a Latin hypercube uses each stratum of each parameter once", "[unit][experiment]") {
+  TempDir dir;
+  const fs::path file = dir.write("exp.yaml", std::string(kHeader) +
+                                                  "  policies: {a: {}}\n"
+                                                  "  sweep:\n"
+                                                  "    method: lhs\n"
+                                                  "    samples: 10\n"
+                                                  "    parameters:\n"
+                                                  "      hotline.call_takers: [100, 300]\n"
+                                                  "      whistle.quota: [0, 1]\n"
+                                                  "      x.y: [-5, 5]\n");
+  const ExperimentSpec spec = sim::load_experiment(file);
+  CHECK(spec.sweep_method == "lhs");
+  CHECK(spec.lhs_samples == 10);
+  const std::vector<sim::ParameterPoint> points = sim::sweep_points(spec);
+  REQUIRE(points.size() == 10);
+  for (std::size_t j = 0; j < spec.sweep.size(); ++j) {
+    const double low = spec.sweep[j].values[0];
+    const double high = spec.sweep[j].values[1];
+    std::set<int> strata;
+    for (const sim::ParameterPoint& p : points) {
+      const double v = p[j].second;
+      CHECK(p[j].first == spec.sweep[j].key_path);
+      CHECK(v >= low);
+      CHECK(v <= high);
+      strata.insert(std::min(9, static_cast<int>(std::floor((v - low) / (high - low) * 10))));
+    }
+    CHECK(strata.size() == 10);
+  }
+  // Deterministic in the master seed, and the parameters are not matched stratum for stratum.
+  CHECK(sim::sweep_points(spec) == points);
+  std::vector<int> first_strata;
+  for (const auto& p : points) first_strata.push_back(static_cast<int>((p[0].second - 100) / 20));
+  std::vector<int> second_strata;
+  for (const auto& p : points) second_strata.push_back(static_cast<int>(p[1].second * 10));
+  CHECK(first_strata != second_strata);
+  ExperimentSpec other = spec;
+  other.seed = 43;
+  CHECK(sim::sweep_points(other) != points);
+  CHECK(sim::expand(spec).size() == 30);
+  CHECK(sim::expand(spec)[3].name() == "a.s001.r000");
+}
+
+TEST_CASE("experiment errors point at the offending line", "[unit][experiment]") {
+  TempDir dir;
+  const std::string exp = dir.str("exp.yaml");
+  auto error = [&](const std::string& text) { return error_of(dir.write("exp.yaml", text)); };
+  const std::string policies = "  policies: {a: {}}\n";
+
+  CHECK(error("experimnt: {}\n") ==
+        exp + ":1:1: experimnt: unknown key 'experimnt' (did you mean 'experiment'?)");
+  CHECK(error(std::string(kHeader) + "  replicate: 2\n" + policies) ==
+        exp + ":5:3: experiment.replicate: unknown key 'replicate' (did you mean 'replicates'?)");
+  CHECK(error("experiment:\n  seed: 1\n" + policies) ==
+        exp + ":2:3: experiment.scenario: missing required key 'scenario'");
+  CHECK(error("experiment:\n  scenario: nowhere.yaml\n" + policies) ==
+        exp + ":2:13: experiment.scenario: file not found: " + dir.str("nowhere.yaml"));
+  CHECK(error("experiment:\n  scenario: city.yaml\n  replicates: 0\n" + policies) ==
+        exp + ":3:15: experiment.replicates: out of range: expected 1 <= value <= 1000000, got 0");
+  CHECK(error("experiment:\n  scenario: city.yaml\n  seed: -1\n" + policies) ==
+        exp +
+            ":3:9: experiment.seed: out of range: expected 0 <= value <= 9223372036854775807, "
+            "got -1");
+  CHECK(error("experiment:\n  scenario: city.yaml\n  seed: 1.5\n" + policies) ==
+        exp + ":3:9: experiment.seed: expected an integer, got '1.5'");
+  CHECK(error("experiment:\n  scenario: city.yaml\n  population_scale: 0\n" + policies) ==
+        exp + ":3:21: experiment.population_scale: out of range: expected value > 0, got 0");
+  CHECK(error(kHeader) == exp + ":2:3: experiment.policies: missing required key 'policies'");
+  CHECK(error(std::string(kHeader) + "  policies: {}\n") ==
+        exp +
+            ":5:13: experiment.policies: expected a map of at least one policy name to its "
+            "overlay");
+  CHECK(error(std::string(kHeader) + "  policies:\n    a: {}\n    a: {}\n") ==
+        exp + ":7:5: experiment.policies.a: duplicate key 'a' (first at line 6)");
+  CHECK(error(std::string(kHeader) + "  policies:\n    a.b: {}\n") ==
+        exp +
+            ":6:5: experiment.policies.a.b: policy names may only use letters, digits, '-' and "
+            "'_'");
+  CHECK(error(std::string(kHeader) + "  policies:\n    a: policies/none.yaml\n") ==
+        exp + ":6:8: experiment.policies.a: file not found: " + dir.str("policies/none.yaml"));
+  CHECK(error(std::string(kHeader) + "  policies:\n    a: [{}, policies/none.yaml]\n") ==
+        exp + ":6:13: experiment.policies.a[1]: file not found: " + dir.str("policies/none.yaml"));
+  CHECK(error(std::string(kHeader) + "  policies:\n    a: 5\n") ==
+        exp + ":6:8: experiment.policies.a: file not found: " + dir.str("5"));
+  CHECK(error(std::string(kHeader) + "  policies:\n    a: [[x]]\n") ==
+        exp + ":6:9: experiment.policies.a[0]: expected an overlay: a map or a file name");
+}
+
+TEST_CASE("sweep errors point at the offending line", "[unit][experiment]") {
+  TempDir dir;
+  const std::string exp = dir.str("exp.yaml");
+  auto error = [&](const std::string& sweep) {
+    return error_of(
+        dir.write("exp.yaml", std::string(kHeader) + "  policies: {a: {}}\n  sweep:\n" + sweep));
+  };
+  CHECK(error("    method: sobol\n    parameters: {x: [1]}\n") ==
+        exp + ":7:13: experiment.sweep.method: expected one of: grid, lhs; got 'sobol'");
+  CHECK(error("    parameters: {x: [1]}\n") ==
+        exp + ":7:5: experiment.sweep.method: missing required key 'method'");
+  CHECK(error("    method: grid\n    samples: 3\n    parameters: {x: [1]}\n") ==
+        exp + ":8:5: experiment.sweep.samples: samples is only used by method: lhs");
+  CHECK(error("    method: lhs\n    parameters: {x: [1, 2]}\n") ==
+        exp + ":7:5: experiment.sweep.samples: missing required key 'samples' (method: lhs)");
+  CHECK(error("    method: lhs\n    samples: 0\n    parameters: {x: [1, 2]}\n") ==
+        exp +
+            ":8:14: experiment.sweep.samples: out of range: expected 1 <= value <= 1000000, "
+            "got 0");
+  CHECK(error("    method: lhs\n    samples: 4\n    parameters:\n      x: [2, 2]\n") ==
+        exp + ":10:10: experiment.sweep.parameters.x: expected low < high, got [2, 2]");
+  CHECK(error("    method: lhs\n    samples: 4\n    parameters:\n      x: [1, 2, 3]\n") ==
+        exp + ":10:10: experiment.sweep.parameters.x: expected [low, high] for method: lhs");
+  CHECK(error("    method: grid\n    parameters:\n      x: []\n") ==
+        exp + ":9:10: experiment.sweep.parameters.x: expected a list of at least one value");
+  CHECK(error("    method: grid\n    parameters:\n      x: [1, b]\n") ==
+        exp + ":9:14: experiment.sweep.parameters.x: expected a number, got 'b'");
+  CHECK(error("    method: grid\n    parameters:\n      name.x: [1]\n") ==
+        exp + ":9:15: name.x: cannot set a value here: 'name' is not a map");
+  CHECK(error("    method: grid\n    parameters:\n      a..b: [1]\n") ==
+        exp + ":9:13: a..b: not a valid key path (names separated by '.', [N] for list items)");
+  CHECK(error("    method: grid\n    parameters: {}\n") ==
+        exp +
+            ":8:17: experiment.sweep.parameters: expected a map of at least one key path to its "
+            "values");
+  CHECK(error("    metod: grid\n") ==
+        exp + ":7:5: experiment.sweep.metod: unknown key 'metod' (did you mean 'method'?)");
+  std::string huge = "    method: grid\n    parameters:\n";
+  for (int j = 0; j < 7; ++j)
+    huge += "      p" + std::to_string(j) + ": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n";
+  CHECK(error(huge) == exp + ":2:3: experiment: too many runs (limit 1000000)");
+}

@@ -1,0 +1,48 @@
+// Stock and flow, every day: arrivals = departures + change in stock.
+#include <catch2/catch.hpp>
+
+#include "models/governance_model.hpp"
+#include "tests/support.hpp"
+
+TEST_CASE("stock-and-flow identities hold every day of a run", "[validation][invariants]") {
+  gov::Scenario s = test::small_city(30);
+  // Switch everything on so reopenings, settlements, on-the-spot closures and cascades all occur.
+  s.policies.closed_loop.enabled = true;
+  s.policies.hotline_grid_integration.enabled = true;
+  s.policies.whistle.enabled = true;
+  s.policies.party_leadership.enabled = true;
+  gov::GovernanceModel model(s);
+  gov::RunOptions o;
+  o.check_invariants = true;  // the model checks its own invariants daily and throws if broken
+  REQUIRE_NOTHROW(model.run(o));
+  const auto& r = model.outcomes();
+  using gov::Count;
+  const std::size_t nd = model.world().city.districts.size();
+  double arisen = 0, left = 0, reopened = 0;
+  for (int day = 0; day < r.days_recorded(); ++day) {
+    double in = 0, out = 0, stock = 0, before = 0;
+    for (std::size_t d = 0; d < nd; ++d) {
+      in += r.count(day, d, Count::Arising) + r.count(day, d, Count::Reopened);
+      out += r.count(day, d, Count::Closed) + r.count(day, d, Count::SettledInCommunity) +
+             r.count(day, d, Count::ClosedOnSpot) + r.count(day, d, Count::Dropped);
+      stock += r.open_at_end(day, d);
+      if (day > 0) before += r.open_at_end(day - 1, d);
+      arisen += r.count(day, d, Count::Arising);
+      reopened += r.count(day, d, Count::Reopened);
+    }
+    INFO("day " << day);
+    REQUIRE(stock == before + in - out);
+    left += out;
+  }
+  // Cumulative: everything that arose is still open or has left (net of reopenings).
+  double open_end = 0;
+  for (std::size_t d = 0; d < nd; ++d) open_end += r.open_at_end(r.days_recorded() - 1, d);
+  CHECK(arisen + reopened == left + open_end);
+  CHECK(reopened > 0);
+  CHECK(model.world().open_stock == static_cast<std::uint64_t>(open_end));
+  // Each resolved issue's timestamps are ordered (checked daily by the model as well).
+  for (const auto& is : model.world().issues) {
+    if (is.t_report >= 0) REQUIRE(is.t_report >= is.t_arise);
+    if (is.t_response >= 0) REQUIRE(is.t_response >= is.t_report);
+  }
+}
