@@ -47,6 +47,8 @@ InterruptGuard::InterruptGuard() {
 InterruptGuard::~InterruptGuard() {
   sigaction(SIGINT, &g_previous_int, nullptr);
   sigaction(SIGTERM, &g_previous_term, nullptr);
+  // A request belongs to the guarded scope; later work in the process must not see it.
+  g_requested.store(false);
 }
 
 bool interrupt_requested() {

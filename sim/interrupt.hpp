@@ -6,7 +6,8 @@
 namespace sim {
 
 // Installs the handlers for its lifetime and restores the previous ones on destruction.
-// Constructing a guard clears any earlier request. Guards are not meant to be nested.
+// Constructing a guard clears any earlier request, and so does destroying it. Guards are not meant
+// to be nested.
 class InterruptGuard {
  public:
   InterruptGuard();

@@ -66,13 +66,4 @@ inline Result run_govsim(const std::vector<std::string>& args, const std::filesy
   return {code, slurp(out), slurp(err)};
 }
 
-// A fresh empty directory under the system temp directory.
-inline std::filesystem::path fresh_dir(const std::string& name) {
-  const auto d = std::filesystem::temp_directory_path() /
-                 ("govsim-test-" + name + "-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(d);
-  std::filesystem::create_directories(d);
-  return d;
-}
-
 }  // namespace test

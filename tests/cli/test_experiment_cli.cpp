@@ -11,6 +11,7 @@
 #include "analysis/results_reader.hpp"
 #include "tests/cli/process.hpp"
 #include "tests/support.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -44,7 +45,8 @@ void require_same_datasets(const fs::path& a, const fs::path& b) {
 
 TEST_CASE("an experiment interrupted by SIGTERM leaves no file and resumes to the same file",
           "[cli][experiment]") {
-  const fs::path dir = test::fresh_dir("resume");
+  const test::TempDir tmp;
+  const fs::path& dir = tmp.path();
   const fs::path full = dir / "full.h5", cut = dir / "cut.h5";
   const auto r = test::run_govsim(
       {"run", kTiny.string(), "-o", full.string(), "--no-progress", "--days", "30"}, dir);
@@ -85,12 +87,12 @@ TEST_CASE("an experiment interrupted by SIGTERM leaves no file and resumes to th
   const auto again =
       test::run_govsim({"run", kTiny.string(), "-o", full.string(), "--no-progress"}, dir);
   CHECK(again.code == 2);
-  fs::remove_all(dir);
 }
 
 TEST_CASE("compare finds no difference between identical policies and pairing narrows intervals",
           "[cli][experiment][compare]") {
-  const fs::path dir = test::fresh_dir("compare");
+  const test::TempDir tmp;
+  const fs::path& dir = tmp.path();
   const fs::path out = dir / "tiny.h5";
   const auto r =
       test::run_govsim({"run", kTiny.string(), "-o", out.string(), "--no-progress"}, dir);
@@ -135,5 +137,4 @@ TEST_CASE("compare finds no difference between identical policies and pairing na
   const int rc = std::system(py.c_str());
   INFO(test::slurp(dir / "python.txt"));
   CHECK(rc == 0);
-  fs::remove_all(dir);
 }

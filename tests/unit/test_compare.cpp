@@ -14,30 +14,14 @@
 #include "analysis/compare.hpp"
 #include "analysis/results_reader.hpp"
 #include "sim/results_file.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using Catch::Contains;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "govsim-compare-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 // value(policy, replicate) gives a run's mean_wait_h; resolved_share is constant.
 using ValueFn = std::function<double(const std::string&, int)>;

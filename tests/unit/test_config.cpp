@@ -13,6 +13,7 @@
 
 #include "sim/config_docs.hpp"
 #include "sim/config_yaml.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace {
 namespace fs = std::filesystem;
@@ -96,34 +97,7 @@ std::string read_error(const std::string& text) {
   return error_of([&] { read_text(text); });
 }
 
-// A fresh directory per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("govsim-test-config-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path p = path_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 template <class F>
 double seconds(F&& f) {

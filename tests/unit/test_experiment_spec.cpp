@@ -10,41 +10,21 @@
 #include <vector>
 
 #include "sim/experiment_spec.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace {
 namespace fs = std::filesystem;
 using sim::ExperimentSpec;
 using sim::InputError;
 
-class TempDir {
+// A temp dir with a base scenario and two policy overlays.
+class TempDir : public test::TempDir {
  public:
   TempDir() {
-    static int counter = 0;
-    path_ = fs::temp_directory_path() / ("govsim-test-experiment-" + std::to_string(::getpid()) +
-                                         "-" + std::to_string(++counter));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
     write("city.yaml", "name: city\nhotline: {call_takers: 10}\nwhistle: {enabled: false}\n");
     write("policies/whistle.yaml", "whistle: {enabled: true, quota: 2}\n");
     write("policies/more.yaml", "whistle: {quota: 5}\nhotline: {call_takers: 20}\n");
   }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  fs::path write(const std::string& name, const std::string& text) const {
-    const fs::path p = path_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-  std::string str(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
 };
 
 std::string error_of(const fs::path& file) {

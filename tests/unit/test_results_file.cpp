@@ -23,6 +23,7 @@
 #include "sim/interrupt.hpp"
 #include "sim/progress.hpp"
 #include "sim/results_file.hpp"
+#include "tests/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
@@ -31,25 +32,7 @@ namespace {
 constexpr std::size_t kDays = 400;  // large enough that queue_length is chunked and compressed
 const std::vector<std::string> kDistricts{"north", "south", "east"};
 
-// A fresh directory under the system temp dir, removed with its content at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "govsim-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 // A small but complete record; `shift` makes runs distinguishable.
 sim::RunRecord fake_record(double shift) {
