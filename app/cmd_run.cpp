@@ -187,7 +187,8 @@ int run_experiment(const RunArgs& args) {
       plans.size() / spec.policies.size() / static_cast<std::size_t>(spec.replicates),
       spec.replicates, output);
   sim::RunnerOptions ro;
-  ro.parallel_runs = !args.serial_runs;
+  // Several runs keep both cores busy on their own; a single run parallelises inside itself.
+  ro.parallel_runs = !args.serial_runs && tasks.size() > 1;
   ro.show_progress = args.progress;
   const auto report = sim::run_all(
       tasks, writer, [&](std::size_t i) { return run_model(scenarios[i], nullptr); }, ro);

@@ -15,10 +15,10 @@
 //       whistle: policies/whistle.yaml  # an overlay file
 //       both: [policies/a.yaml, {x: 1}] # overlays merged in order
 //     sweep:                            # optional
-//       method: grid                    # grid | lhs
-//       samples: 8                      # lhs only
+//       method: grid                    # grid | lhs | saltelli
+//       samples: 8                      # lhs: the points; saltelli: N, the base samples
 //       parameters:
-//         hotline.call_takers: [100, 200, 300]  # grid: the values; lhs: [low, high]
+//         hotline.call_takers: [100, 200, 300]  # grid: the values; lhs, saltelli: [low, high]
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -39,7 +39,7 @@ struct PolicySpec {
 
 struct SweepParameter {
   std::string key_path;        // into the scenario, e.g. `hotline.call_takers`
-  std::vector<double> values;  // grid: the values; lhs: {low, high}
+  std::vector<double> values;  // grid: the values; lhs and saltelli: {low, high}
   SourceLoc loc;               // of the values in the experiment file
 };
 
@@ -53,8 +53,11 @@ struct ExperimentSpec {
   std::uint64_t seed = 1;
   std::optional<int> days;
   std::optional<double> population_scale;
-  std::string sweep_method = "none";  // none | grid | lhs
+  std::string sweep_method = "none";  // none | grid | lhs | saltelli
   int lhs_samples = 0;
+  // N, the base samples of a saltelli design: it has N(k+2) points for k parameters. The analysis
+  // needs N (and the parameter order) to rebuild the design's blocks, so `govsim run` records it.
+  int saltelli_samples = 0;
   std::vector<SweepParameter> sweep;
 };
 
@@ -75,7 +78,19 @@ using ParameterPoint = std::vector<std::pair<std::string, double>>;
 // parameters by random permutations, and the point inside a stratum is a uniform draw (not its
 // midpoint). Both come from a splitmix64 stream seeded by the master seed, so the design is the
 // same on every platform.
+// saltelli: the design of Saltelli (2010) for Sobol' indices, N = `saltelli_samples` base points
+// and k parameters. Two N x k matrices A and B, then for each parameter i the matrix AB_i: A with
+// column i taken from B. The points are all of A, all of B, then AB_1 .. AB_k, so sample
+// s = b * N + j is row j of block b (0: A, 1: B, 1 + i: AB_i). The rows of [A B] are the first N
+// points of a 2k-dimensional Sobol' sequence (Joe-Kuo direction numbers) randomised by a linear
+// matrix scramble and a digital shift drawn from the master seed (as scipy.stats.qmc.Sobol does):
+// quasi-random points estimate the indices with several times less error than independent
+// uniform draws for the same N, best when N is a power of two. The scramble is integer
+// arithmetic, so the design is the same on every platform, and a larger N keeps the first rows.
 std::vector<ParameterPoint> sweep_points(const ExperimentSpec& spec);
+
+// The most parameters a saltelli sweep may have (the Sobol' table has 2 x this many dimensions).
+inline constexpr std::size_t kMaxSaltelliParameters = 64;
 
 struct RunPlan {
   std::size_t index = 0;

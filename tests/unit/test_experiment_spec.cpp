@@ -261,11 +261,11 @@ TEST_CASE("sweep errors point at the offending line", "[unit][experiment]") {
         dir.write("exp.yaml", std::string(kHeader) + "  policies: {a: {}}\n  sweep:\n" + sweep));
   };
   CHECK(error("    method: sobol\n    parameters: {x: [1]}\n") ==
-        exp + ":7:13: experiment.sweep.method: expected one of: grid, lhs; got 'sobol'");
+        exp + ":7:13: experiment.sweep.method: expected one of: grid, lhs, saltelli; got 'sobol'");
   CHECK(error("    parameters: {x: [1]}\n") ==
         exp + ":7:5: experiment.sweep.method: missing required key 'method'");
   CHECK(error("    method: grid\n    samples: 3\n    parameters: {x: [1]}\n") ==
-        exp + ":8:5: experiment.sweep.samples: samples is only used by method: lhs");
+        exp + ":8:5: experiment.sweep.samples: samples is only used by methods lhs and saltelli");
   CHECK(error("    method: lhs\n    parameters: {x: [1, 2]}\n") ==
         exp + ":7:5: experiment.sweep.samples: missing required key 'samples' (method: lhs)");
   CHECK(error("    method: lhs\n    samples: 0\n    parameters: {x: [1, 2]}\n") ==
@@ -294,4 +294,122 @@ TEST_CASE("sweep errors point at the offending line", "[unit][experiment]") {
   for (int j = 0; j < 7; ++j)
     huge += "      p" + std::to_string(j) + ": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n";
   CHECK(error(huge) == exp + ":2:3: experiment: too many runs (limit 1000000)");
+
+  CHECK(error("    method: saltelli\n    parameters: {x: [1, 2]}\n") ==
+        exp + ":7:5: experiment.sweep.samples: missing required key 'samples' (method: saltelli)");
+  // Sobol' indices need a variance over the base samples.
+  CHECK(error("    method: saltelli\n    samples: 1\n    parameters: {x: [1, 2]}\n") ==
+        exp +
+            ":8:14: experiment.sweep.samples: out of range: expected 2 <= value <= 1000000, "
+            "got 1");
+  CHECK(error("    method: saltelli\n    samples: 4\n    parameters:\n      x: [3, 1]\n") ==
+        exp + ":10:10: experiment.sweep.parameters.x: expected low < high, got [3, 1]");
+  CHECK(error("    method: saltelli\n    samples: 4\n    parameters:\n      x: [1]\n") ==
+        exp + ":10:10: experiment.sweep.parameters.x: expected [low, high] for method: saltelli");
+  // N(k + 2) runs: 400000 x 3 is over the limit although N alone is not.
+  CHECK(error("    method: saltelli\n    samples: 400000\n    parameters: {x: [1, 2]}\n") ==
+        exp + ":2:3: experiment: too many runs (limit 1000000)");
+  std::string wide = "    method: saltelli\n    samples: 2\n    parameters:\n";
+  for (int j = 0; j < 65; ++j) wide += "      p" + std::to_string(j) + ": [0, 1]\n";
+  CHECK(error(wide) ==
+        exp +
+            ":10:7: experiment.sweep.parameters: method: saltelli takes at most 64 parameters, "
+            "got 65");
+}
+
+namespace {
+
+// A saltelli sweep over the given ranges, in memory (sweep_points needs no scenario).
+ExperimentSpec saltelli_spec(int base_samples, const std::vector<std::pair<double, double>>& ranges,
+                             std::uint64_t seed = 42) {
+  ExperimentSpec spec;
+  spec.seed = seed;
+  spec.sweep_method = "saltelli";
+  spec.saltelli_samples = base_samples;
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    spec.sweep.push_back({"p" + std::to_string(i), {ranges[i].first, ranges[i].second}, {}});
+  }
+  return spec;
+}
+
+}  // namespace
+
+TEST_CASE("a saltelli design is A then B then each AB_i", "[unit][experiment][sensitivity]") {
+  TempDir dir;
+  const fs::path file = dir.write("exp.yaml", std::string(kHeader) +
+                                                  "  policies: {a: {}, b: {}}\n"
+                                                  "  sweep:\n"
+                                                  "    method: saltelli\n"
+                                                  "    samples: 8\n"
+                                                  "    parameters:\n"
+                                                  "      hotline.call_takers: [100, 300]\n"
+                                                  "      whistle.quota: [0, 1]\n"
+                                                  "      x.y: [-5, 5]\n");
+  const ExperimentSpec spec = sim::load_experiment(file);
+  CHECK(spec.sweep_method == "saltelli");
+  CHECK(spec.saltelli_samples == 8);
+  const std::size_t n = 8, k = 3;
+  const std::vector<sim::ParameterPoint> points = sim::sweep_points(spec);
+  REQUIRE(points.size() == n * (k + 2));
+  for (const sim::ParameterPoint& p : points) {
+    REQUIRE(p.size() == k);
+    for (std::size_t i = 0; i < k; ++i) {
+      CHECK(p[i].first == spec.sweep[i].key_path);
+      CHECK(p[i].second >= spec.sweep[i].values[0]);
+      CHECK(p[i].second <= spec.sweep[i].values[1]);
+    }
+  }
+  auto value = [&](std::size_t block, std::size_t row, std::size_t column) {
+    return points[block * n + row][column].second;
+  };
+  for (std::size_t j = 0; j < n; ++j) {
+    for (std::size_t c = 0; c < k; ++c) {
+      // A and B are independent draws, not copies of each other.
+      CHECK(value(0, j, c) != value(1, j, c));
+      for (std::size_t i = 0; i < k; ++i) {
+        // AB_i (block 2 + i) is A except column i, which is B's.
+        CHECK(value(2 + i, j, c) == (c == i ? value(1, j, c) : value(0, j, c)));
+      }
+    }
+  }
+  // Deterministic in the master seed.
+  CHECK(sim::sweep_points(spec) == points);
+  ExperimentSpec other = spec;
+  other.seed = 43;
+  CHECK(sim::sweep_points(other) != points);
+
+  const std::vector<sim::RunPlan> runs = sim::expand(spec);
+  REQUIRE(runs.size() == 2 * n * (k + 2) * 3);
+  const sim::RunPlan& last = runs.back();
+  CHECK(last.policy == "b");
+  CHECK(last.sample == static_cast<int>(n * (k + 2) - 1));
+  CHECK(last.name() == "b.s039.r002");
+  CHECK(last.parameters == points.back());
+  CHECK(last.scenario.child("x").child("y").as_double("x.y") == points.back()[2].second);
+}
+
+TEST_CASE("a saltelli design with N a power of two puts one point of each column in each 1/N",
+          "[unit][experiment][sensitivity]") {
+  // The rows of A and B are a scrambled Sobol' net: each column is stratified like a Latin
+  // hypercube, which is what makes the estimates converge faster than with independent draws.
+  const std::size_t n = 64, k = 5;
+  const ExperimentSpec spec =
+      saltelli_spec(static_cast<int>(n), std::vector(k, std::pair(0.0, 1.0)));
+  const std::vector<sim::ParameterPoint> points = sim::sweep_points(spec);
+  for (std::size_t block = 0; block < 2; ++block) {
+    for (std::size_t i = 0; i < k; ++i) {
+      std::set<int> strata;
+      for (std::size_t j = 0; j < n; ++j) {
+        strata.insert(static_cast<int>(std::floor(points[block * n + j][i].second * static_cast<double>(n))));
+      }
+      CHECK(strata.size() == n);
+    }
+  }
+  // A larger design extends a smaller one: its first rows are the same points.
+  const std::vector<sim::ParameterPoint> larger = sim::sweep_points(
+      saltelli_spec(static_cast<int>(2 * n), std::vector(k, std::pair(0.0, 1.0))));
+  for (std::size_t j = 0; j < n; ++j) {
+    CHECK(larger[j] == points[j]);              // A
+    CHECK(larger[2 * n + j] == points[n + j]);  // B
+  }
 }

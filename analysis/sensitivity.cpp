@@ -1,0 +1,496 @@
+#include "analysis/sensitivity.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <stdexcept>
+#include <string_view>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "analysis/statistics.hpp"
+
+namespace analysis {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitBadInput = 2;
+// The command's resamples: cheap next to the runs, and enough for a steady standard deviation.
+constexpr int kCommandBootstrap = 1000;
+// Fixed, so that the same file always prints the same intervals.
+constexpr std::uint64_t kCommandBootstrapSeed = 0x5345'4E53'4954'4956ull;  // "SENSITIV"
+constexpr std::string_view kParameterPrefix = "parameter:";
+
+// ---- estimators ------------------------------------------------------------------------------
+
+// splitmix64, written out so that the resamples are the same with every standard library.
+class SplitMix64 {
+ public:
+  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  std::size_t below(std::size_t n) {
+    const double u = static_cast<double>(next() >> 11) * 0x1.0p-53;
+    return std::min(n - 1, static_cast<std::size_t>(u * static_cast<double>(n)));
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+struct Outputs {
+  const std::vector<double>& a;
+  const std::vector<double>& b;
+  const std::vector<std::vector<double>>& ab;
+};
+
+// S1 and ST of every parameter from the given rows (a bootstrap resample repeats rows).
+void estimate(const Outputs& y, const std::vector<std::size_t>& rows, std::vector<double>& s1,
+              std::vector<double>& st) {
+  const auto n = static_cast<double>(rows.size());
+  double sum = 0.0;
+  for (std::size_t r : rows) sum += y.a[r] + y.b[r];
+  const double centre = sum / (2.0 * n);
+  double squares = 0.0;
+  for (std::size_t r : rows) {
+    squares += (y.a[r] - centre) * (y.a[r] - centre) + (y.b[r] - centre) * (y.b[r] - centre);
+  }
+  const double variance = squares / (2.0 * n);
+  for (std::size_t i = 0; i < y.ab.size(); ++i) {
+    double first = 0.0, total = 0.0;
+    for (std::size_t r : rows) {
+      const double fa = y.a[r] - centre;
+      const double fb = y.b[r] - centre;
+      const double fab = y.ab[i][r] - centre;
+      first += fb * (fab - fa);
+      total += (fa - fab) * (fa - fab);
+    }
+    // A constant output has no variance to apportion.
+    s1[i] = variance > 0.0 ? first / n / variance : kNaN;
+    st[i] = variance > 0.0 ? total / (2.0 * n) / variance : kNaN;
+  }
+}
+
+// 1.96 x the standard deviation of the finite resampled estimates.
+double half_width(const std::vector<double>& resampled) {
+  std::vector<double> finite;
+  for (double v : resampled)
+    if (std::isfinite(v)) finite.push_back(v);
+  if (finite.size() < 2) return kNaN;
+  return normal_quantile(0.975) * sample_sd(finite);
+}
+
+// ---- reading a saltelli sweep ----------------------------------------------------------------
+
+const std::string* find(const Attributes& attrs, std::string_view key) {
+  for (const auto& [k, v] : attrs)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+std::optional<std::int64_t> parse_int(const std::string& text) {
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+std::string list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+struct Metric {
+  std::string name;
+  std::string units;
+  std::string description;
+};
+
+struct Run {
+  std::string name;
+  std::string policy;
+  std::size_t sample;
+  std::vector<std::string> values;  // the parameters' values as written, in sweep order
+  std::map<std::string, double> summary;
+};
+
+// A saltelli results file in memory: the design, and every run's summary scalars.
+struct Sweep {
+  std::filesystem::path path;
+  std::size_t base = 0;                 // N
+  std::vector<std::string> parameters;  // k, in sweep order
+  std::vector<Run> runs;
+  std::vector<Metric> metrics;  // in order of first appearance
+  std::vector<std::string> policies;
+  std::size_t failures = 0;
+
+  std::size_t samples() const { return base * (parameters.size() + 2); }
+};
+
+[[noreturn]] void not_saltelli(const ResultsFile& file, const RunInfo& run,
+                               const std::string& why) {
+  throw BadInput(fmt::format(
+      "{}: not a saltelli sweep (run {}: {}); Sobol' indices need the runs of an experiment with "
+      "sweep method: saltelli, written by govsim run",
+      file.path().string(), run.name, why));
+}
+
+// The design as run `run` records it: N and the parameter names.
+std::pair<std::size_t, std::vector<std::string>> run_design(const ResultsFile& file,
+                                                            const RunInfo& run) {
+  const std::string* method = find(run.attributes, "sweep_method");
+  if (method == nullptr) not_saltelli(file, run, "no attribute sweep_method");
+  if (*method != "saltelli") not_saltelli(file, run, "sweep_method is " + *method);
+  const std::string* base_text = find(run.attributes, "saltelli_base_samples");
+  if (base_text == nullptr) not_saltelli(file, run, "no attribute saltelli_base_samples");
+  const auto base = parse_int(*base_text);
+  if (!base || *base < 2) {
+    not_saltelli(file, run, "saltelli_base_samples is '" + *base_text + "', expected N >= 2");
+  }
+  std::vector<std::string> parameters;
+  for (const auto& [key, value] : run.attributes)
+    if (key.starts_with(kParameterPrefix))
+      parameters.push_back(key.substr(kParameterPrefix.size()));
+  if (parameters.empty()) not_saltelli(file, run, "no parameter:<key> attributes");
+  return {static_cast<std::size_t>(*base), parameters};
+}
+
+Sweep load_sweep(const ResultsFile& file) {
+  if (file.runs().empty()) {
+    throw BadInput(fmt::format("{}: no successful runs to analyse ({} failed)",
+                               file.path().string(), file.failures().size()));
+  }
+  Sweep sweep;
+  sweep.path = file.path();
+  sweep.failures = file.failures().size();
+  std::tie(sweep.base, sweep.parameters) = run_design(file, file.runs().front());
+  std::set<std::string> seen_metrics;
+  for (const RunInfo& info : file.runs()) {
+    const auto [base, parameters] = run_design(file, info);
+    if (base != sweep.base || parameters != sweep.parameters) {
+      not_saltelli(file, info,
+                   fmt::format("its design (N = {}; {}) differs from that of run {} (N = {}; {})",
+                               base, list(parameters), file.runs().front().name, sweep.base,
+                               list(sweep.parameters)));
+    }
+    if (!info.sample || *info.sample < 0 ||
+        static_cast<std::size_t>(*info.sample) >= sweep.samples()) {
+      not_saltelli(
+          file, info,
+          fmt::format("expected a sample number from 0 to {} = N(k + 2) - 1", sweep.samples() - 1));
+    }
+    Run run{info.name, info.policy, static_cast<std::size_t>(*info.sample), {}, {}};
+    for (const auto& name : sweep.parameters) {
+      run.values.push_back(*find(info.attributes, std::string(kParameterPrefix) + name));
+    }
+    for (const SummaryValue& s : file.summary(info.name)) {
+      run.summary[s.name] = s.value;
+      if (seen_metrics.insert(s.name).second)
+        sweep.metrics.push_back({s.name, s.units, s.description});
+    }
+    if (std::find(sweep.policies.begin(), sweep.policies.end(), info.policy) ==
+        sweep.policies.end())
+      sweep.policies.push_back(info.policy);
+    sweep.runs.push_back(std::move(run));
+  }
+  return sweep;
+}
+
+std::string block_name(std::size_t block, const std::vector<std::string>& parameters) {
+  if (block == 0) return "A";
+  if (block == 1) return "B";
+  return "AB(" + parameters[block - 2] + ")";
+}
+
+// Checks that the policy's runs follow the design: one set of values per sample, and AB_i equal
+// to A but for column i, which is B's. This catches a file whose N or parameter order is not
+// what the attributes claim, which would silently give wrong indices.
+void check_design(const Sweep& sweep, const std::string& policy) {
+  const std::size_t k = sweep.parameters.size();
+  std::vector<const Run*> by_sample(sweep.samples(), nullptr);
+  for (const Run& run : sweep.runs) {
+    if (run.policy != policy) continue;
+    const Run*& first = by_sample[run.sample];
+    if (first == nullptr) {
+      first = &run;
+    } else if (first->values != run.values) {
+      throw BadInput(fmt::format("{}: runs {} and {} have the same sample but different parameters",
+                                 sweep.path.string(), first->name, run.name));
+    }
+  }
+  for (std::size_t j = 0; j < sweep.base; ++j) {
+    const Run* a = by_sample[j];
+    const Run* b = by_sample[sweep.base + j];
+    if (a == nullptr || b == nullptr) continue;
+    for (std::size_t i = 0; i < k; ++i) {
+      const Run* ab = by_sample[(2 + i) * sweep.base + j];
+      if (ab == nullptr) continue;
+      for (std::size_t m = 0; m < k; ++m) {
+        const std::string& expected = m == i ? b->values[m] : a->values[m];
+        if (ab->values[m] != expected) {
+          throw BadInput(fmt::format(
+              "{}: run {} does not follow the saltelli design (N = {}): as row {} of {}, its {} "
+              "should be {} (from {}), not {}",
+              sweep.path.string(), ab->name, sweep.base, j, block_name(2 + i, sweep.parameters),
+              sweep.parameters[m], expected, m == i ? b->name : a->name, ab->values[m]));
+        }
+      }
+    }
+  }
+}
+
+const Metric& find_metric(const Sweep& sweep, const std::string& metric) {
+  auto it = std::find_if(sweep.metrics.begin(), sweep.metrics.end(),
+                         [&](const Metric& m) { return m.name == metric; });
+  if (it == sweep.metrics.end()) {
+    std::vector<std::string> names;
+    for (const auto& m : sweep.metrics) names.push_back(m.name);
+    throw BadInput(fmt::format("unknown metric '{}'; available: {}", metric, list(names)));
+  }
+  return *it;
+}
+
+SensitivityResult analyse(const Sweep& sweep, const std::string& metric_name,
+                          std::uint64_t bootstrap_seed, int bootstrap) {
+  const Metric& metric = find_metric(sweep, metric_name);
+  SensitivityResult result{metric.name, metric.units, metric.description, {}, {}};
+  const std::size_t k = sweep.parameters.size();
+  for (const std::string& policy : sweep.policies) {
+    check_design(sweep, policy);
+    std::vector<double> sum(sweep.samples(), 0.0);
+    std::vector<std::size_t> count(sweep.samples(), 0);
+    for (const Run& run : sweep.runs) {
+      if (run.policy != policy) continue;
+      auto it = run.summary.find(metric.name);
+      if (it == run.summary.end() || !std::isfinite(it->second)) continue;
+      sum[run.sample] += it->second;
+      ++count[run.sample];
+    }
+    auto point = [&](std::size_t block, std::size_t j) {
+      const std::size_t s = block * sweep.base + j;
+      return count[s] > 0 ? sum[s] / static_cast<double>(count[s]) : kNaN;
+    };
+    std::vector<double> y_a, y_b;
+    std::vector<std::vector<double>> y_ab(k);
+    PolicySobol p;
+    p.policy = policy;
+    for (std::size_t j = 0; j < sweep.base; ++j) {
+      bool complete = true;
+      for (std::size_t block = 0; block < k + 2; ++block)
+        complete = complete && count[block * sweep.base + j] > 0;
+      if (!complete) {
+        ++p.dropped_rows;
+        continue;
+      }
+      y_a.push_back(point(0, j));
+      y_b.push_back(point(1, j));
+      for (std::size_t i = 0; i < k; ++i) y_ab[i].push_back(point(2 + i, j));
+      for (std::size_t block = 0; block < k + 2; ++block) {
+        p.runs += count[block * sweep.base + j];
+        p.replicates = std::max(p.replicates, count[block * sweep.base + j]);
+      }
+    }
+    if (p.dropped_rows > 0) {
+      result.notes.push_back(fmt::format(
+          "{}: {} of {} base rows left out (a run of the row failed, is missing or has no finite "
+          "{})",
+          policy, p.dropped_rows, sweep.base, metric.name));
+    }
+    if (y_a.size() < 2) {
+      result.notes.push_back(
+          fmt::format("{}: fewer than 2 complete base rows, so no indices", policy));
+      continue;
+    }
+    p.indices = sobol_indices(y_a, y_b, y_ab, sweep.parameters, bootstrap_seed, bootstrap);
+    if (std::isnan(p.indices.first_order.front())) {
+      result.notes.push_back(fmt::format(
+          "{}: {} does not vary over the design, so it has no indices", policy, metric.name));
+    }
+    result.policies.push_back(std::move(p));
+  }
+  if (sweep.failures > 0) {
+    result.notes.push_back(fmt::format("{}: {} failed run(s) not included (see /failures)",
+                                       sweep.path.string(), sweep.failures));
+  }
+  return result;
+}
+
+// ---- output ----------------------------------------------------------------------------------
+
+std::string fixed(double v) {
+  return std::isfinite(v) ? fmt::format("{:.3f}", v) : "-";
+}
+
+std::string csv_number(double v) {
+  return std::isfinite(v) ? fmt::format("{}", v) : "";
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
+void write_table(const std::vector<SensitivityResult>& results, std::ostream& out) {
+  for (const SensitivityResult& r : results) {
+    std::string title = r.metric;
+    if (!r.units.empty()) title += " [" + r.units + "]";
+    if (!r.description.empty()) title += ": " + r.description;
+    out << title << '\n';
+    for (const PolicySobol& p : r.policies) {
+      const SobolIndices& s = p.indices;
+      out << fmt::format("  {}: N = {} base rows, {} replicate(s) averaged, {} runs\n", p.policy,
+                         s.base_samples, p.replicates, p.runs);
+      std::size_t width = std::string_view("parameter").size();
+      for (const auto& name : s.parameters) width = std::max(width, name.size());
+      out << fmt::format("    {:<{}}  {:>7}  {:>6}  {:>7}  {:>6}\n", "parameter", width, "S1",
+                         "+-95%", "ST", "+-95%");
+      double sum = 0.0;
+      for (std::size_t i = 0; i < s.parameters.size(); ++i) {
+        sum += s.first_order[i];
+        out << fmt::format("    {:<{}}  {:>7}  {:>6}  {:>7}  {:>6}\n", s.parameters[i], width,
+                           fixed(s.first_order[i]), fixed(s.first_order_ci[i]), fixed(s.total[i]),
+                           fixed(s.total_ci[i]));
+      }
+      out << fmt::format("    {:<{}}  {:>7}\n", "sum", width, fixed(sum));
+    }
+    for (const auto& n : r.notes) out << "  note: " << n << '\n';
+    out << '\n';
+  }
+  out << "S1: first-order index (Saltelli 2010), the share of the metric's variance the parameter "
+         "explains alone.\n"
+         "ST: total index (Jansen 1999), alone and through its interactions; ST - S1 is the "
+         "interactions' share.\n"
+         "+-95%: half-width of a 95% bootstrap interval over the base rows (conservative for the "
+         "quasi-random design).\n"
+         "Estimates may stray slightly outside [0, 1] and S1 may exceed ST by sampling error; a "
+         "sum "
+         "of S1 well below 1 means interactions matter.\n";
+}
+
+void write_csv(const std::vector<SensitivityResult>& results, std::ostream& out) {
+  out << "metric,units,policy,parameter,base_samples,replicates,runs,s1,s1_ci,st,st_ci\n";
+  for (const SensitivityResult& r : results) {
+    for (const PolicySobol& p : r.policies) {
+      const SobolIndices& s = p.indices;
+      for (std::size_t i = 0; i < s.parameters.size(); ++i) {
+        out << fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", csv_field(r.metric),
+                           csv_field(r.units), csv_field(p.policy), csv_field(s.parameters[i]),
+                           s.base_samples, p.replicates, p.runs, csv_number(s.first_order[i]),
+                           csv_number(s.first_order_ci[i]), csv_number(s.total[i]),
+                           csv_number(s.total_ci[i]));
+      }
+    }
+  }
+}
+
+void check_format(const std::string& format) {
+  if (format != "table" && format != "csv")
+    throw BadInput(fmt::format("unknown format '{}'; available: table, csv", format));
+}
+
+}  // namespace
+
+SobolIndices sobol_indices(const std::vector<double>& y_a, const std::vector<double>& y_b,
+                           const std::vector<std::vector<double>>& y_ab,
+                           const std::vector<std::string>& names, std::uint64_t bootstrap_seed,
+                           int bootstrap) {
+  const std::size_t n = y_a.size();
+  if (y_b.size() != n)
+    throw std::invalid_argument(
+        fmt::format("sobol_indices: {} values of A, {} of B", n, y_b.size()));
+  if (y_ab.size() != names.size() || names.empty())
+    throw std::invalid_argument(fmt::format("sobol_indices: {} AB matrices for {} parameter names",
+                                            y_ab.size(), names.size()));
+  for (std::size_t i = 0; i < y_ab.size(); ++i)
+    if (y_ab[i].size() != n)
+      throw std::invalid_argument(
+          fmt::format("sobol_indices: {} values of AB({}), {} of A", y_ab[i].size(), names[i], n));
+  if (n < 2) throw std::invalid_argument("sobol_indices: fewer than 2 base samples");
+  if (bootstrap < 0) throw std::invalid_argument("sobol_indices: negative bootstrap count");
+
+  const std::size_t k = names.size();
+  SobolIndices out;
+  out.parameters = names;
+  out.base_samples = n;
+  out.first_order.resize(k);
+  out.total.resize(k);
+  const Outputs y{y_a, y_b, y_ab};
+  std::vector<std::size_t> rows(n);
+  for (std::size_t j = 0; j < n; ++j) rows[j] = j;
+  estimate(y, rows, out.first_order, out.total);
+
+  std::vector<std::vector<double>> boot_s1(k), boot_st(k);
+  std::vector<double> s1(k), st(k);
+  SplitMix64 rng(bootstrap_seed);
+  for (int b = 0; b < bootstrap; ++b) {
+    for (std::size_t& r : rows) r = rng.below(n);
+    estimate(y, rows, s1, st);
+    for (std::size_t i = 0; i < k; ++i) {
+      boot_s1[i].push_back(s1[i]);
+      boot_st[i].push_back(st[i]);
+    }
+  }
+  for (std::size_t i = 0; i < k; ++i) {
+    out.first_order_ci.push_back(half_width(boot_s1[i]));
+    out.total_ci.push_back(half_width(boot_st[i]));
+  }
+  return out;
+}
+
+SensitivityResult sobol_from_file(const ResultsFile& file, const std::string& metric,
+                                  std::uint64_t bootstrap_seed, int bootstrap) {
+  return analyse(load_sweep(file), metric, bootstrap_seed, bootstrap);
+}
+
+void write_sensitivity(const std::vector<SensitivityResult>& results, const std::string& format,
+                       std::ostream& out) {
+  check_format(format);
+  if (format == "table") {
+    write_table(results, out);
+  } else {
+    write_csv(results, out);
+  }
+}
+
+int sensitivity_main(const std::filesystem::path& file, const std::string& metric,
+                     const std::string& format, std::ostream& out, std::ostream& err) {
+  try {
+    check_format(format);
+    const ResultsFile results_file(file);
+    const Sweep sweep = load_sweep(results_file);
+    std::vector<std::string> metrics;
+    if (metric.empty()) {
+      for (const Metric& m : sweep.metrics) metrics.push_back(m.name);
+    } else {
+      metrics.push_back(metric);
+    }
+    std::vector<SensitivityResult> results;
+    for (const auto& m : metrics) {
+      results.push_back(analyse(sweep, m, kCommandBootstrapSeed, kCommandBootstrap));
+      // An explicit metric that no policy could estimate is an error, not an empty table.
+      if (!metric.empty() && results.back().policies.empty()) {
+        throw BadInput(fmt::format("{}: no indices for {}: {}", file.string(), metric,
+                                   list(results.back().notes)));
+      }
+    }
+    write_sensitivity(results, format, out);
+    return kExitOk;
+  } catch (const BadInput& e) {
+    err << "govsim sensitivity: error: " << e.what() << '\n';
+    return kExitBadInput;
+  }
+}
+
+}  // namespace analysis

@@ -1,0 +1,78 @@
+#pragma once
+// Variance-based (Sobol') sensitivity analysis of a saltelli sweep (docs/experiments.md): how much
+// of a summary metric's variance each swept parameter explains alone (first-order index S1) and
+// with all its interactions (total index ST).
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "analysis/results_reader.hpp"
+
+namespace analysis {
+
+struct SobolIndices {
+  std::vector<std::string> parameters;
+  std::vector<double> first_order, total;
+  // Half-widths of the 95% bootstrap intervals (estimate +- half-width), NaN without bootstrap.
+  std::vector<double> first_order_ci, total_ci;
+  std::size_t base_samples = 0;  // N: the rows of A, B and each AB_i that were used
+};
+
+// Sobol' indices from the model's outputs on a Saltelli design: y_a[j] = f(A_j), y_b[j] = f(B_j)
+// and y_ab[i][j] = f(AB_i_j), AB_i being A with column i taken from B; names[i] names column i.
+// First order: Saltelli et al. (2010), S_i = mean(f(B) (f(AB_i) - f(A))) / V.
+// Total: Jansen (1999), ST_i = mean((f(A) - f(AB_i))^2) / (2 V).
+// V is the variance of f over A and B together, and the outputs are centred on their mean first
+// (it leaves the expectations alone and removes the variance a large mean adds to S_i). Intervals:
+// `bootstrap` resamples of the N rows (a row keeps its A, B and AB_i together), drawn from
+// `bootstrap_seed` so that they are reproducible; half-width 1.96 x the bootstrap standard
+// deviation. The resampling treats the rows as independent, which overstates the error of a
+// quasi-random design: the intervals are then conservative. The indices are NaN when the output
+// does not vary. Throws std::invalid_argument when the sizes disagree, N < 2 or bootstrap < 0.
+SobolIndices sobol_indices(const std::vector<double>& y_a, const std::vector<double>& y_b,
+                           const std::vector<std::vector<double>>& y_ab,
+                           const std::vector<std::string>& names, std::uint64_t bootstrap_seed,
+                           int bootstrap = 200);
+
+struct PolicySobol {
+  std::string policy;
+  std::size_t runs = 0;          // successful runs that went into the estimate
+  std::size_t replicates = 0;    // most replicates of one design point, averaged
+  std::size_t dropped_rows = 0;  // base rows left out: a run failed or the metric was not finite
+  SobolIndices indices;
+};
+
+struct SensitivityResult {
+  std::string metric;
+  std::string units;
+  std::string description;
+  std::vector<PolicySobol> policies;  // in the file's order
+  std::vector<std::string> notes;     // dropped rows, policies that could not be estimated
+};
+
+// The Sobol' indices of `metric` for each policy of a results file written by `govsim run` for a
+// saltelli sweep. The runs must carry the attributes `sweep_method` (= saltelli),
+// `saltelli_base_samples` (N), `sample` and `parameter:<key>` (in sweep order). Each design point
+// is the mean of the metric over its replicates: the replicates share random numbers across
+// points (common random numbers), so averaging them removes simulation noise from the
+// differences f(AB_i) - f(A) without biasing them. A base row j is used only when A_j, B_j and
+// every AB_i_j have a finite value. Throws BadInput when the file is not a saltelli sweep (or its
+// samples do not follow the design) or has no such metric (the message lists the available
+// ones), and when no policy has two complete rows.
+SensitivityResult sobol_from_file(const ResultsFile& file, const std::string& metric,
+                                  std::uint64_t bootstrap_seed, int bootstrap = 200);
+
+// `format` is table or csv; throws BadInput otherwise.
+void write_sensitivity(const std::vector<SensitivityResult>& results, const std::string& format,
+                       std::ostream& out);
+
+// `govsim sensitivity FILE [--metric M] [--format table|csv]`: the indices of `metric` (every
+// summary metric when empty) for every policy, on `out`. Returns 0, or 2 after printing the reason
+// on `err` for bad input (missing or foreign file, not a saltelli sweep, unknown metric or format).
+int sensitivity_main(const std::filesystem::path& file, const std::string& metric,
+                     const std::string& format, std::ostream& out, std::ostream& err);
+
+}  // namespace analysis
