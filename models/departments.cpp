@@ -168,7 +168,13 @@ DepartmentSystem::DepartmentSystem(std::vector<Department> departments, const Ci
 
 std::uint32_t DepartmentSystem::unit_for(std::uint16_t d, const Community& c) const {
   const std::uint32_t team = street_[d * streets_ + c.street];
-  return team != kNone ? team : central_[d * districts_ + c.district];
+  // A posted team takes its street's work while it can start soon; once as many jobs wait as it
+  // has servers, the district pool backs it up (overflow), as a district would in practice.
+  if (team != kNone) {
+    const sim::ServiceUnit& q = units_[team].queue;
+    if (q.queue_length() < static_cast<std::size_t>(q.servers())) return team;
+  }
+  return central_[d * districts_ + c.district];
 }
 
 void DepartmentSystem::advance_all(double until_h) {

@@ -47,7 +47,8 @@ class DepartmentSystem {
   const std::vector<Department>& departments() const { return departments_; }
   std::vector<DepartmentUnit>& units() { return units_; }
   const std::vector<DepartmentUnit>& units() const { return units_; }
-  // The unit that handles department `d`'s work in this community's street and district.
+  // The unit that handles department `d`'s work in this community's street and district: the
+  // street's posted team unless its queue is as long as its staff, else the district pool.
   std::uint32_t unit_for(std::uint16_t d, const Community& c) const;
   // Advances every unit to `until_h` in parallel; events land in each unit's `events`.
   void advance_all(double until_h);

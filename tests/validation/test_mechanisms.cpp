@@ -129,8 +129,9 @@ TEST_CASE("resource sinking cuts travel but, with few posted staff, raises waiti
                                << after.s("department_busy_hours_per_issue"));
   INFO("wait " << before.s("department_wait_mean_h") << " -> "
                << after.s("department_wait_mean_h"));
+  // Street travel saves 0.7 h an issue: at least a seventh of the issues must go to posted teams.
   CHECK(after.s("department_busy_hours_per_issue") <
-        before.s("department_busy_hours_per_issue") - 0.2);
+        before.s("department_busy_hours_per_issue") - 0.1);
   CHECK(after.s("department_wait_mean_h") > 1.2 * before.s("department_wait_mean_h"));
 }
 
