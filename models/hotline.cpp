@@ -53,17 +53,10 @@ void on_duplicate_call(World& w, std::uint32_t idx, double t) {
 }
 
 void generate_consultations(World& w, std::size_t tick) {
-  // Consultations load call-takers but create no issue. Their rate is fixed by the scenario
-  // (ratio to expected issue reports at initial trust), so every policy sees the same stream.
+  // Consultations load call-takers but create no issue; their rate is fixed when the world is
+  // built (World::consultations_per_hour), so every policy sees the same stream.
   static constexpr std::uint32_t kNoIssue = 0xFFFFFFFFu;
-  double expected_reports_per_day = 0;
-  for (std::uint8_t d = 0; d < kDomainCount; ++d) {
-    expected_reports_per_day +=
-        w.domain(d).incidence_per_1000_per_day * w.domain(d).report_propensity;
-  }
-  expected_reports_per_day *= static_cast<double>(w.city.residents()) / 1000.0;
-  const double per_hour =
-      w.scenario.hotline.consultations_per_issue_report * expected_reports_per_day / 24.0;
+  const double per_hour = w.consultations_per_hour;
   auto rng = w.rng(Purpose::Consultations, 0, tick);
   const auto n = rng.poisson(per_hour);
   const double t0 = static_cast<double>(tick);

@@ -54,6 +54,10 @@ std::vector<std::vector<double>> expected_offspring(const World& w);
 // resident_dynamics.cpp — §4.9: outcomes, word of mouth, security, mobility (P11).
 void record_outcome(World& w, std::uint32_t issue, double outcome);
 double report_probability(const World& w, const Issue& is);
+// A resident's working trust: their own, blended half and half with what their community says.
+inline double effective_trust(double own, double community_index) {
+  return 0.5 * own + 0.5 * community_index;
+}
 void daily_resident_step(World& w, int day);
 
 // rollout.cpp — §4.10: policies start in some districts and diffuse (P10).

@@ -112,14 +112,20 @@ void OutcomeRecorder::end_day(World& w, int day) {
   });
   std::vector<double> pop(nd_, 0.0);
   std::array<double, 6> city{};
+  std::array<double, 2> group_index{};  // community trust index weighted by each group's residents
   for (std::size_t c = 0; c < nc; ++c) {
     const auto d = w.city.communities[c].district;
     const auto& s = sums[c];
-    trust_[at(day, d)] += (s[0] + s[1]) / 65535.0;
+    // Reported trust is the working trust (own and word of mouth), the one that drives reporting.
+    const double index = w.communities[c].trust_index;
+    trust_[at(day, d)] +=
+        effective_trust((s[0] + s[1]) / 65535.0 / std::max(1.0, s[4] + s[5]), index) *
+        (s[4] + s[5]);
     satisfaction_[at(day, d)] += (s[2] + s[3]) / 65535.0;
     security_[at(day, d)] += w.communities[c].security * w.city.communities[c].residents;
     pop[d] += w.city.communities[c].residents;
     for (std::size_t k = 0; k < 6; ++k) city[k] += s[k];
+    for (std::size_t g = 0; g < 2; ++g) group_index[g] += w.communities[c].trust_index * s[4 + g];
   }
   for (std::size_t d = 0; d < nd_; ++d) {
     trust_[at(day, d)] = safe_div(trust_[at(day, d)], pop[d]);
@@ -127,7 +133,8 @@ void OutcomeRecorder::end_day(World& w, int day) {
     security_[at(day, d)] = safe_div(security_[at(day, d)], pop[d]);
   }
   for (std::size_t g = 0; g < 2; ++g) {
-    group_trust_[dd * 2 + g] = safe_div(city[g] / 65535.0, city[4 + g]);
+    group_trust_[dd * 2 + g] = effective_trust(safe_div(city[g] / 65535.0, city[4 + g]),
+                                               safe_div(group_index[g], city[4 + g]));
     group_satisfaction_[dd * 2 + g] = safe_div(city[2 + g] / 65535.0, city[4 + g]);
   }
   // Departments: utilisation over the day, queue at its end, arrivals, borrowed routine hours.
@@ -250,8 +257,10 @@ sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
                               {"day", "district"}, slice(response_mean_, nd_)));
   rec.variables.push_back(var("district_time_to_resolution_mean", "h", "report to true resolution",
                               {"day", "district"}, slice(resolution_mean_, nd_)));
-  rec.variables.push_back(var("district_trust", "1", "mean trust in government (0-1)",
-                              {"day", "district"}, slice(trust_, nd_)));
+  rec.variables.push_back(
+      var("district_trust", "1",
+          "mean working trust in government (0-1): own, blended with word of mouth",
+          {"day", "district"}, slice(trust_, nd_)));
   rec.variables.push_back(var("district_satisfaction", "1", "mean satisfaction (0-1)",
                               {"day", "district"}, slice(satisfaction_, nd_)));
   rec.variables.push_back(var("district_security", "1", "mean sense of security (0-1)",

@@ -27,9 +27,8 @@ void record_outcome(World& w, std::uint32_t idx, double outcome) {
 double report_probability(const World& w, const Issue& is) {
   const auto& cfg = w.scenario.residents;
   const Residents& r = w.residents;
-  // Trust is the resident's own blended with what the community says (word of mouth).
-  const double trust = 0.5 * Residents::to_unit(r.trust[is.resident]) +
-                       0.5 * w.communities[is.community].trust_index;
+  const double trust = effective_trust(Residents::to_unit(r.trust[is.resident]),
+                                       w.communities[is.community].trust_index);
   const double trust_factor = trust / std::max(0.05, w.scenario.population.initial_trust);
   const double mean_ties = std::max(1e-9, w.scenario.population.mean_ties);
   const double tie_factor =

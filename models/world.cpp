@@ -38,6 +38,13 @@ World::World(const Scenario& s, City c, Residents r)
   }
   mean_density = pop > 0 && dens > 0 ? dens / pop : 1.0;
   for (auto& cs : communities) cs.trust_index = s.population.initial_trust;
+  double expected_reports_per_day = 0;
+  for (const auto& d : domain_settings) {
+    expected_reports_per_day += d.incidence_per_1000_per_day * d.report_propensity;
+  }
+  expected_reports_per_day *= static_cast<double>(city.residents()) / 1000.0;
+  consultations_per_hour =
+      s.hotline.consultations_per_issue_report * expected_reports_per_day / 24.0;
 }
 
 std::uint32_t World::new_issue(const Issue& proto) {
@@ -76,14 +83,14 @@ void World::leave_open_stock(Issue& is) {
   --open_stock;
   CommunityState& cs = communities[is.community];
   --cs.open_issues;
-  if (is.domain == *domain_index("public_safety")) --cs.open_safety_issues;
+  if (is.domain == kPublicSafety) --cs.open_safety_issues;
 }
 
 void World::enter_open_stock(Issue& is) {
   ++open_stock;
   CommunityState& cs = communities[is.community];
   ++cs.open_issues;
-  if (is.domain == *domain_index("public_safety")) ++cs.open_safety_issues;
+  if (is.domain == kPublicSafety) ++cs.open_safety_issues;
 }
 
 }  // namespace gov

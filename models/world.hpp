@@ -125,6 +125,9 @@ struct World {
   std::vector<double> adoption_day;           // per district; +inf when never
   std::vector<std::vector<double>> coupling;  // K, domains x domains
   double mean_density = 1;
+  // 12345 consultations per hour: the scenario's ratio to the issue reports expected at initial
+  // trust, so the stream is the same for every policy.
+  double consultations_per_hour = 0;
 
   // Outcomes of the current day, and run totals.
   std::vector<DistrictDay> today;
