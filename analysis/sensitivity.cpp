@@ -65,6 +65,12 @@ void estimate(const Outputs& y, const std::vector<std::size_t>& rows, std::vecto
     squares += (y.a[r] - centre) * (y.a[r] - centre) + (y.b[r] - centre) * (y.b[r] - centre);
   }
   const double variance = squares / (2.0 * n);
+  // Equal outputs leave a rounding residue in `variance` (the centre is not exactly their value),
+  // which would turn "nothing to apportion" into indices of exactly 0.
+  bool constant = true;
+  for (std::size_t r : rows)
+    constant = constant && y.a[r] == y.a[rows[0]] && y.b[r] == y.a[rows[0]];
+  const bool defined = !constant && variance > 0.0;  // else there is no variance to apportion
   for (std::size_t i = 0; i < y.ab.size(); ++i) {
     double first = 0.0, total = 0.0;
     for (std::size_t r : rows) {
@@ -74,9 +80,8 @@ void estimate(const Outputs& y, const std::vector<std::size_t>& rows, std::vecto
       first += fb * (fab - fa);
       total += (fa - fab) * (fa - fab);
     }
-    // A constant output has no variance to apportion.
-    s1[i] = variance > 0.0 ? first / n / variance : kNaN;
-    st[i] = variance > 0.0 ? total / (2.0 * n) / variance : kNaN;
+    s1[i] = defined ? first / n / variance : kNaN;
+    st[i] = defined ? total / (2.0 * n) / variance : kNaN;
   }
 }
 
@@ -165,47 +170,6 @@ std::pair<std::size_t, std::vector<std::string>> run_design(const ResultsFile& f
   return {static_cast<std::size_t>(*base), parameters};
 }
 
-Sweep load_sweep(const ResultsFile& file) {
-  if (file.runs().empty()) {
-    throw BadInput(fmt::format("{}: no successful runs to analyse ({} failed)",
-                               file.path().string(), file.failures().size()));
-  }
-  Sweep sweep;
-  sweep.path = file.path();
-  sweep.failures = file.failures().size();
-  std::tie(sweep.base, sweep.parameters) = run_design(file, file.runs().front());
-  std::set<std::string> seen_metrics;
-  for (const RunInfo& info : file.runs()) {
-    const auto [base, parameters] = run_design(file, info);
-    if (base != sweep.base || parameters != sweep.parameters) {
-      not_saltelli(file, info,
-                   fmt::format("its design (N = {}; {}) differs from that of run {} (N = {}; {})",
-                               base, list(parameters), file.runs().front().name, sweep.base,
-                               list(sweep.parameters)));
-    }
-    if (!info.sample || *info.sample < 0 ||
-        static_cast<std::size_t>(*info.sample) >= sweep.samples()) {
-      not_saltelli(
-          file, info,
-          fmt::format("expected a sample number from 0 to {} = N(k + 2) - 1", sweep.samples() - 1));
-    }
-    Run run{info.name, info.policy, static_cast<std::size_t>(*info.sample), {}, {}};
-    for (const auto& name : sweep.parameters) {
-      run.values.push_back(*find(info.attributes, std::string(kParameterPrefix) + name));
-    }
-    for (const SummaryValue& s : file.summary(info.name)) {
-      run.summary[s.name] = s.value;
-      if (seen_metrics.insert(s.name).second)
-        sweep.metrics.push_back({s.name, s.units, s.description});
-    }
-    if (std::find(sweep.policies.begin(), sweep.policies.end(), info.policy) ==
-        sweep.policies.end())
-      sweep.policies.push_back(info.policy);
-    sweep.runs.push_back(std::move(run));
-  }
-  return sweep;
-}
-
 std::string block_name(std::size_t block, const std::vector<std::string>& parameters) {
   if (block == 0) return "A";
   if (block == 1) return "B";
@@ -249,6 +213,48 @@ void check_design(const Sweep& sweep, const std::string& policy) {
   }
 }
 
+Sweep load_sweep(const ResultsFile& file) {
+  if (file.runs().empty()) {
+    throw BadInput(fmt::format("{}: no successful runs to analyse ({} failed)",
+                               file.path().string(), file.failures().size()));
+  }
+  Sweep sweep;
+  sweep.path = file.path();
+  sweep.failures = file.failures().size();
+  std::tie(sweep.base, sweep.parameters) = run_design(file, file.runs().front());
+  std::set<std::string> seen_metrics;
+  for (const RunInfo& info : file.runs()) {
+    const auto [base, parameters] = run_design(file, info);
+    if (base != sweep.base || parameters != sweep.parameters) {
+      not_saltelli(file, info,
+                   fmt::format("its design (N = {}; {}) differs from that of run {} (N = {}; {})",
+                               base, list(parameters), file.runs().front().name, sweep.base,
+                               list(sweep.parameters)));
+    }
+    if (!info.sample || *info.sample < 0 ||
+        static_cast<std::size_t>(*info.sample) >= sweep.samples()) {
+      not_saltelli(
+          file, info,
+          fmt::format("expected a sample number from 0 to {} = N(k + 2) - 1", sweep.samples() - 1));
+    }
+    Run run{info.name, info.policy, static_cast<std::size_t>(*info.sample), {}, {}};
+    for (const auto& name : sweep.parameters) {
+      run.values.push_back(*find(info.attributes, std::string(kParameterPrefix) + name));
+    }
+    for (const SummaryValue& s : file.summary(info.name)) {
+      run.summary[s.name] = s.value;
+      if (seen_metrics.insert(s.name).second)
+        sweep.metrics.push_back({s.name, s.units, s.description});
+    }
+    if (std::find(sweep.policies.begin(), sweep.policies.end(), info.policy) ==
+        sweep.policies.end())
+      sweep.policies.push_back(info.policy);
+    sweep.runs.push_back(std::move(run));
+  }
+  for (const std::string& policy : sweep.policies) check_design(sweep, policy);
+  return sweep;
+}
+
 const Metric& find_metric(const Sweep& sweep, const std::string& metric) {
   auto it = std::find_if(sweep.metrics.begin(), sweep.metrics.end(),
                          [&](const Metric& m) { return m.name == metric; });
@@ -266,7 +272,6 @@ SensitivityResult analyse(const Sweep& sweep, const std::string& metric_name,
   SensitivityResult result{metric.name, metric.units, metric.description, {}, {}};
   const std::size_t k = sweep.parameters.size();
   for (const std::string& policy : sweep.policies) {
-    check_design(sweep, policy);
     std::vector<double> sum(sweep.samples(), 0.0);
     std::vector<std::size_t> count(sweep.samples(), 0);
     for (const Run& run : sweep.runs) {
@@ -312,10 +317,6 @@ SensitivityResult analyse(const Sweep& sweep, const std::string& metric_name,
       continue;
     }
     p.indices = sobol_indices(y_a, y_b, y_ab, sweep.parameters, bootstrap_seed, bootstrap);
-    if (std::isnan(p.indices.first_order.front())) {
-      result.notes.push_back(fmt::format(
-          "{}: {} does not vary over the design, so it has no indices", policy, metric.name));
-    }
     result.policies.push_back(std::move(p));
   }
   if (sweep.failures > 0) {
@@ -350,6 +351,12 @@ void write_table(const std::vector<SensitivityResult>& results, std::ostream& ou
     out << title << '\n';
     for (const PolicySobol& p : r.policies) {
       const SobolIndices& s = p.indices;
+      if (std::none_of(s.first_order.begin(), s.first_order.end(),
+                       [](double v) { return std::isfinite(v); })) {
+        out << fmt::format("  {}: {} does not vary over the design ({} runs), so no indices\n",
+                           p.policy, r.metric, p.runs);
+        continue;
+      }
       out << fmt::format("  {}: N = {} base rows, {} replicate(s) averaged, {} runs\n", p.policy,
                          s.base_samples, p.replicates, p.runs);
       std::size_t width = std::string_view("parameter").size();

@@ -56,12 +56,13 @@ struct SensitivityResult {
 // The Sobol' indices of `metric` for each policy of a results file written by `govsim run` for a
 // saltelli sweep. The runs must carry the attributes `sweep_method` (= saltelli),
 // `saltelli_base_samples` (N), `sample` and `parameter:<key>` (in sweep order). Each design point
-// is the mean of the metric over its replicates: the replicates share random numbers across
-// points (common random numbers), so averaging them removes simulation noise from the
-// differences f(AB_i) - f(A) without biasing them. A base row j is used only when A_j, B_j and
-// every AB_i_j have a finite value. Throws BadInput when the file is not a saltelli sweep (or its
-// samples do not follow the design) or has no such metric (the message lists the available
-// ones), and when no policy has two complete rows.
+// is the mean of the metric over its replicates, not replicate 0 alone: simulation noise adds to
+// V and so shrinks every index, and the mean of R replicates has 1/R of that noise (replicate r
+// of every point shares its random numbers, so the noise also largely cancels in the differences
+// f(AB_i) - f(A)). A base row j is used only when A_j, B_j and every AB_i_j have a finite value;
+// a policy with fewer than two such rows is left out, with a note. Throws BadInput when the file
+// is not a saltelli sweep (or its samples do not follow the design) or has no such metric (the
+// message lists the available ones).
 SensitivityResult sobol_from_file(const ResultsFile& file, const std::string& metric,
                                   std::uint64_t bootstrap_seed, int bootstrap = 200);
 

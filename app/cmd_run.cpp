@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "analysis/compare.hpp"
+#include "analysis/sensitivity.hpp"
 #include "app/commands.hpp"
 #include "models/governance_model.hpp"
 #include "models/scenario_loader.hpp"
@@ -171,7 +172,13 @@ int run_experiment(const RunArgs& args) {
   for (std::size_t i = 0; i < plans.size(); ++i) {
     const auto& p = plans[i];
     sim::Attributes a = {{"policy", p.policy}, {"replicate", std::to_string(p.replicate)}};
-    if (spec.sweep_method != "none") a.emplace_back("sample", std::to_string(p.sample));
+    if (spec.sweep_method != "none") {
+      a.emplace_back("sample", std::to_string(p.sample));
+      a.emplace_back("sweep_method", spec.sweep_method);
+    }
+    // `govsim sensitivity` rebuilds the design's blocks from N and the parameter order.
+    if (spec.sweep_method == "saltelli")
+      a.emplace_back("saltelli_base_samples", std::to_string(spec.saltelli_samples));
     a.emplace_back("seed", std::to_string(scenarios[i].run.seed));
     a.emplace_back("scenario_yaml", gov::resolved_yaml(scenarios[i]));
     for (const auto& [k, v] : p.parameters) a.emplace_back("parameter:" + k, fmt::format("{}", v));
@@ -207,7 +214,10 @@ int run_experiment(const RunArgs& args) {
                            report.completed, report.skipped, report.failed, wall, output);
   analysis::CompareOptions co;
   co.baseline = spec.policies.front().name;
-  const int rc = analysis::compare_main(output, co, std::cout);
+  // A saltelli design's points are there to apportion variance, not to be compared one by one.
+  const int rc = spec.sweep_method == "saltelli"
+                     ? analysis::sensitivity_main(output, "", "table", std::cout, std::cerr)
+                     : analysis::compare_main(output, co, std::cout);
   return report.failed > 0 ? sim::kExitInternal : rc;
 }
 

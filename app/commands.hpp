@@ -39,4 +39,11 @@ struct CompareArgs {
 };
 int cmd_compare(const CompareArgs& args);
 
+struct SensitivityArgs {
+  std::string file;
+  std::string metric;            // empty: every summary metric
+  std::string format = "table";  // table | csv
+};
+int cmd_sensitivity(const SensitivityArgs& args);
+
 }  // namespace app

@@ -62,6 +62,15 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--format", compare.format, "table, csv or markdown")
       ->check(CLI::IsMember({"table", "csv", "markdown"}));
 
+  app::SensitivityArgs sensitivity;
+  auto* sensitivity_cmd = cli.add_subcommand(
+      "sensitivity", "Sobol' sensitivity indices of a saltelli sweep, per policy and metric");
+  sensitivity_cmd->add_option("file", sensitivity.file, "HDF5 results file of a saltelli sweep")
+      ->required();
+  sensitivity_cmd->add_option("--metric", sensitivity.metric, "summary metric; default all");
+  sensitivity_cmd->add_option("--format", sensitivity.format, "table or csv")
+      ->check(CLI::IsMember({"table", "csv"}));
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -77,6 +86,7 @@ int main(int argc, char** argv) {
     if (*city_cmd) return app::cmd_inspect_city(inspect);
     if (*params_cmd) return app::cmd_inspect_params();
     if (*compare_cmd) return app::cmd_compare(compare);
+    if (*sensitivity_cmd) return app::cmd_sensitivity(sensitivity);
   } catch (const sim::InputError& e) {
     std::cerr << e.what() << '\n';
     return sim::kExitBadInput;

@@ -182,3 +182,25 @@ TEST_CASE("on the shipped experiment pairing narrows the intervals of difference
                                                 << ratios[ratios.size() / 4]);
   CHECK(median > 1.2);
 }
+
+TEST_CASE("a saltelli sweep runs N(k+2) points and govsim sensitivity reports both parameters",
+          "[cli][experiment][sensitivity]") {
+  const test::TempDir tmp;
+  const fs::path out = tmp.path() / "saltelli.h5";
+  const auto r = test::run_govsim(
+      {"run", (test::source_dir() / "tests/data/experiment/saltelli.yaml").string(), "-o",
+       out.string(), "--no-progress"},
+      tmp.path());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(analysis::ResultsFile(out).runs().size() == 8 * (2 + 2));
+  const auto s = test::run_govsim(
+      {"sensitivity", out.string(), "--metric", "misroutes_per_dispatched"}, tmp.path());
+  INFO(s.out << s.err);
+  REQUIRE(s.code == 0);
+  CHECK(s.out.find("hotline.classification_error") != std::string::npos);
+  CHECK(s.out.find("routing.transfer_delay_h") != std::string::npos);
+  const auto bad =
+      test::run_govsim({"sensitivity", out.string(), "--metric", "no_such_metric"}, tmp.path());
+  CHECK(bad.code == 2);
+}

@@ -400,7 +400,8 @@ TEST_CASE("a saltelli design with N a power of two puts one point of each column
     for (std::size_t i = 0; i < k; ++i) {
       std::set<int> strata;
       for (std::size_t j = 0; j < n; ++j) {
-        strata.insert(static_cast<int>(std::floor(points[block * n + j][i].second * static_cast<double>(n))));
+        strata.insert(
+            static_cast<int>(std::floor(points[block * n + j][i].second * static_cast<double>(n))));
       }
       CHECK(strata.size() == n);
     }
