@@ -214,6 +214,7 @@ int run_experiment(const RunArgs& args) {
                            report.completed, report.skipped, report.failed, wall, output);
   analysis::CompareOptions co;
   co.baseline = spec.policies.front().name;
+  co.metrics = args.compare_metrics;
   // A saltelli design's points are there to apportion variance, not to be compared one by one.
   const int rc = spec.sweep_method == "saltelli"
                      ? analysis::sensitivity_main(output, "", "table", std::cout, std::cerr)

@@ -18,6 +18,7 @@ struct RunArgs {
   bool overwrite = false;
   bool progress = true;
   bool serial_runs = false;
+  std::vector<std::string> compare_metrics;  // printed after an experiment; empty = all
 };
 int cmd_run(const RunArgs& args);
 int cmd_validate(const std::vector<std::string>& files);

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--overwrite", run.overwrite, "replace an existing results file");
   run_cmd->add_flag("!--no-progress", run.progress, "no progress bar");
   run_cmd->add_flag("--serial-runs", run.serial_runs, "run an experiment's runs one after another");
+  run_cmd->add_option("--compare-metric", run.compare_metrics,
+                      "metric(s) printed in the comparison after an experiment; default all");
 
   std::vector<std::string> validate_files;
   auto* validate_cmd =
