@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every test: installs what is missing, builds with warnings as errors, runs the
 # suite through CTest, then the AddressSanitizer + UndefinedBehaviorSanitizer build on the unit
-# and validation tests. `scripts/test.sh --no-asan` skips the sanitizer pass.
+# validation and regression tests. `scripts/test.sh --no-asan` skips the sanitizer pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,5 +31,5 @@ if [ "$asan" = 1 ]; then
   cmake --build --preset asan --target govsim_tests govsim
   # Leak checks stay on; TBB's worker threads are reported as reachable, not leaked.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ./build/asan/tests/govsim_tests "[unit],[validation]"
+    ./build/asan/tests/govsim_tests "[unit],[validation],[regression]"
 fi
