@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "h5/handle.hpp"
+
 namespace fs = std::filesystem;
 
 namespace analysis {
@@ -20,74 +22,27 @@ static_assert(std::is_same_v<hid_t, std::int64_t>, "ResultsFile stores an hid_t 
 
 constexpr int kSupportedFormatVersion = 1;
 
-// Low-level failure; public functions turn it into a FileError naming the file.
-class Hdf5Failure : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// HDF5 prints its error stack on stderr by default; errors are reported as exceptions instead.
-class ErrorSilencer {
- public:
-  ErrorSilencer() {
-    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~ErrorSilencer() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
-  ErrorSilencer(const ErrorSilencer&) = delete;
-  ErrorSilencer& operator=(const ErrorSilencer&) = delete;
-
- private:
-  H5E_auto2_t func_ = nullptr;
-  void* data_ = nullptr;
-};
-
-[[noreturn]] void fail(const std::string& what) {
-  H5Eclear2(H5E_DEFAULT);
-  throw Hdf5Failure(what);
-}
-
-void check(herr_t status, const std::string& what) {
-  if (status < 0) fail(what);
-}
-
-class Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  Handle(hid_t id, Closer closer, const std::string& what) : id_(id), closer_(closer) {
-    if (id_ < 0) fail(what);
-  }
-  ~Handle() {
-    if (id_ >= 0) closer_(id_);
-  }
-  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), closer_(other.closer_) {}
-  Handle& operator=(Handle&&) = delete;
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  hid_t get() const { return id_; }
-
- private:
-  hid_t id_;
-  Closer closer_;
-};
+using h5::check;
+using h5::fail;
+using h5::Handle;
 
 // Runs `f` with HDF5's error printing off and turns low-level failures into FileError.
 template <class F>
 auto guarded(const fs::path& path, F&& f) {
-  ErrorSilencer silence;
+  h5::ErrorSilencer silence;
   try {
     return f();
-  } catch (const Hdf5Failure& e) {
+  } catch (const h5::Error& e) {
     throw FileError(fmt::format("{}: {}", path.string(), e.what()));
   }
 }
 
 Handle open_group(hid_t loc, const std::string& name) {
-  return {H5Gopen2(loc, name.c_str(), H5P_DEFAULT), H5Gclose, "no group " + name};
+  return h5::open_group(loc, name, "no group " + name);
 }
 
 Handle open_dataset(hid_t loc, const std::string& name) {
-  return {H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose, "no dataset " + name};
+  return h5::open_dataset(loc, name, "no dataset " + name);
 }
 
 // Link names in creation order when the file tracks it, else in name order.
@@ -144,9 +99,7 @@ std::vector<std::string> read_strings(hid_t obj, hid_t file_type, hid_t space, b
   const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
   std::vector<std::string> out;
   if (H5Tis_variable_str(file_type) > 0) {
-    Handle mem{H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy"};
-    check(H5Tset_size(mem.get(), H5T_VARIABLE), "H5Tset_size");
-    check(H5Tset_cset(mem.get(), H5Tget_cset(file_type)), "H5Tset_cset");
+    Handle mem = h5::variable_string_type(H5Tget_cset(file_type));
     std::vector<char*> text(n, nullptr);
     check(attribute ? H5Aread(obj, mem.get(), text.data())
                     : H5Dread(obj, mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()),
@@ -197,9 +150,7 @@ std::string attribute_text(hid_t obj, const std::string& name) {
 Attributes all_attributes(hid_t obj) {
   Attributes out;
   for (const auto& name : attribute_names(obj)) {
-    // Bookkeeping of dimension scales, not metadata a user wrote.
-    if (name == "CLASS" || name == "NAME" || name == "REFERENCE_LIST" || name == "DIMENSION_LIST")
-      continue;
+    if (h5::is_dimension_scale_attribute(name)) continue;
     out.emplace_back(name, attribute_text(obj, name));
   }
   return out;
@@ -251,21 +202,6 @@ RunInfo make_run_info(std::string name, Attributes attrs) {
   return info;
 }
 
-herr_t keep_scale(hid_t, unsigned, hid_t scale, void* out) {
-  // H5DS closes `scale` after the callback; the extra reference keeps it open for the caller.
-  *static_cast<hid_t*>(out) = H5Iinc_ref(scale) >= 0 ? scale : -1;
-  return 1;
-}
-
-std::string scale_name(hid_t scale) {
-  const ssize_t n = H5DSget_scale_name(scale, nullptr, 0);
-  if (n <= 0) return {};
-  std::string name(static_cast<std::size_t>(n) + 1, '\0');
-  H5DSget_scale_name(scale, name.data(), name.size());
-  name.resize(static_cast<std::size_t>(n));
-  return name;
-}
-
 DimensionData read_dimension(hid_t var, unsigned axis, hsize_t size) {
   DimensionData dim;
   if (H5DSget_num_scales(var, axis) <= 0) {
@@ -274,10 +210,9 @@ DimensionData read_dimension(hid_t var, unsigned axis, hsize_t size) {
     for (hsize_t i = 0; i < size; ++i) dim.values.push_back(static_cast<double>(i));
     return dim;
   }
-  hid_t scale_id = -1;
-  check(H5DSiterate_scales(var, axis, nullptr, keep_scale, &scale_id), "reading dimension scale");
-  Handle scale{scale_id, H5Dclose, "reading dimension scale"};
-  dim.name = scale_name(scale.get());
+  Handle scale = h5::attached_scale(var, axis, "reading dimension scale");
+  // A scale whose name cannot be read leaves the dimension unnamed rather than failing the read.
+  dim.name = h5::scale_name(scale.get()).value_or("");
   dim.units = optional_text(scale.get(), "units");
   dim.description = optional_text(scale.get(), "long_name");
   Handle type{H5Dget_type(scale.get()), H5Tclose, "H5Dget_type"};
@@ -407,7 +342,7 @@ std::vector<std::string> ResultsFile::variable_names(const std::string& run) con
     Handle group{open_run(run), H5Gclose, "opening run"};
     std::vector<std::string> out;
     for (const auto& name : link_names(group.get())) {
-      Handle obj{H5Oopen(group.get(), name.c_str(), H5P_DEFAULT), H5Oclose, "opening " + name};
+      Handle obj = h5::open_object(group.get(), name, "opening " + name);
       if (H5Iget_type(obj.get()) == H5I_DATASET && H5DSis_scale(obj.get()) <= 0)
         out.push_back(name);
     }

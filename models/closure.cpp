@@ -63,10 +63,11 @@ void on_callback(World& w, std::uint32_t idx, double t) {
   is.next_part = 0;
   is.tried_departments = 0;
   w.enter_open_stock(is);
+  is.parts_requested = 0;
   if (is.whistled) {
-    for (std::uint8_t p = 0; p < is.parts; ++p) w.schedule(idx, EventKind::Dispatch, t, p);
+    for (std::uint8_t p = 0; p < is.parts; ++p) request_part(w, idx, p, t);
   } else {
-    w.schedule(idx, EventKind::Dispatch, t, 0);
+    request_part(w, idx, 0, t);
   }
 }
 

@@ -28,12 +28,20 @@ void blow(World& w, Issue& is) {
 
 }  // namespace
 
+void request_part(World& w, std::uint32_t idx, std::uint8_t part, double t) {
+  Issue& is = w.issues[idx];
+  // A part already summoned (or already handed on) must not be dispatched twice.
+  if (is.parts_requested & (1u << part)) return;
+  is.parts_requested = static_cast<std::uint8_t>(is.parts_requested | (1u << part));
+  w.schedule(idx, EventKind::Dispatch, t, part);
+}
+
 bool try_whistle(World& w, std::uint32_t idx, double t) {
   Issue& is = w.issues[idx];
   if (is.parts < 2 || !whistle_allowed(w, is, t, "cross_domain")) return false;
   blow(w, is);
   const double arrive = t + kLadderRungs * w.scenario.policies.whistle.rung_delay_h;
-  for (std::uint8_t p = 0; p < is.parts; ++p) w.schedule(idx, EventKind::Dispatch, arrive, p);
+  for (std::uint8_t p = 0; p < is.parts; ++p) request_part(w, idx, p, arrive);
   return true;
 }
 
@@ -49,7 +57,7 @@ void whistle_on_escalation(World& w, std::uint32_t idx, double t) {
   queue.raise_priority(job_id(JobKind::Work, idx, p), -6);
   queue.raise_priority(job_id(JobKind::MisrouteReview, idx, p), -6);
   const double arrive = t + kLadderRungs * w.scenario.policies.whistle.rung_delay_h;
-  for (std::uint8_t q = p + 1; q < is.parts; ++q) w.schedule(idx, EventKind::Dispatch, arrive, q);
+  for (std::uint8_t q = p + 1; q < is.parts; ++q) request_part(w, idx, q, arrive);
 }
 
 void on_part_done(World& w, std::uint32_t idx, std::uint8_t part, double t) {
@@ -66,7 +74,7 @@ void on_part_done(World& w, std::uint32_t idx, std::uint8_t part, double t) {
   const auto& r = w.scenario.routing;
   double delay = r.handoff_delay_h;
   if (rng.bernoulli(r.stall_probability)) delay += r.stall_delay_h;
-  w.schedule(idx, EventKind::Dispatch, t + delay, static_cast<std::uint8_t>(part + 1));
+  request_part(w, idx, static_cast<std::uint8_t>(part + 1), t + delay);
 }
 
 void refresh_whistle_quota(World& w, int day) {

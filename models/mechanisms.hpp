@@ -32,6 +32,8 @@ void on_misroute_reviewed(World& w, std::uint32_t issue, std::uint8_t part, doub
 
 // departments.cpp holds the queues; cross_domain.cpp — §4.5: sequential handoffs or whistle (P6).
 bool try_whistle(World& w, std::uint32_t issue, double t);
+// Schedules part `part` for dispatch at t unless it was already requested.
+void request_part(World& w, std::uint32_t issue, std::uint8_t part, double t);
 void on_part_done(World& w, std::uint32_t issue, std::uint8_t part, double t);
 void whistle_on_escalation(World& w, std::uint32_t issue, double t);
 void refresh_whistle_quota(World& w, int day);

@@ -34,6 +34,7 @@ void intake_complete(World& w, std::uint32_t idx, double t) {
   if (try_settle(w, idx, t)) return;
   is.state = IssueState::InHandling;
   if (try_whistle(w, idx, t)) return;
+  is.parts_requested = 1;
   dispatch(w, idx, 0, t);
 }
 

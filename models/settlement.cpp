@@ -37,7 +37,10 @@ void on_settlement_done(World& w, std::uint32_t idx, bool success, double t) {
   if (is.state != IssueState::Settling) return;
   if (!success) {
     is.state = IssueState::InHandling;
-    if (!try_whistle(w, idx, t)) dispatch(w, idx, 0, t);
+    if (!try_whistle(w, idx, t)) {
+      is.parts_requested = 1;
+      dispatch(w, idx, 0, t);
+    }
     return;
   }
   is.state = IssueState::Settled;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs every test: installs what is missing, builds with warnings as errors, runs the
-# suite through CTest, then the AddressSanitizer + UndefinedBehaviorSanitizer build on the unit
+# suite through CTest, then the AddressSanitizer + UndefinedBehaviorSanitizer build on the unit,
 # validation and regression tests. `scripts/test.sh --no-asan` skips the sanitizer pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,7 +2,7 @@
 // YAML input for declare-once parameters: an immutable document tree that keeps the file, line
 // and column of every node, the Reader that fills a struct through its describe() and reports
 // every mistake at its position, and the Writer that stores the values back as YAML.
-// yaml-cpp stays behind this header: only config_yaml.cpp includes it.
+// yaml-cpp stays behind this header: only config_parse.cpp and config_yaml.cpp include it.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -78,7 +78,7 @@ class Document {
  private:
   explicit Document(std::shared_ptr<const detail::Node> node);
   std::shared_ptr<const detail::Node> node_;
-  friend struct DocumentAccess;  // the Reader and Writer in config_yaml.cpp
+  friend struct DocumentAccess;  // the Reader and Writer (sim/config_node.hpp)
 };
 
 // Where each value read by a Reader came from, by key path (`departments[2].domains[1]`), so

@@ -11,6 +11,7 @@
 #include <exception>
 #include <functional>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
@@ -18,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include "h5/handle.hpp"
 #include "sim/errors.hpp"
 
 namespace fs = std::filesystem;
@@ -32,60 +34,22 @@ std::mutex& hdf5_mutex() {
   return m;
 }
 
-// HDF5 prints its error stack on stderr by default; we report errors through exceptions instead.
-class ErrorSilencer {
- public:
-  ErrorSilencer() {
-    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+// Every HDF5 call of this file runs inside `f`: serialised, without HDF5's own printing, and with
+// failures reported as the std::runtime_error that results_file.hpp documents.
+template <class F>
+auto with_hdf5(F&& f) {
+  std::lock_guard lock(hdf5_mutex());
+  h5::ErrorSilencer silence;
+  try {
+    return f();
+  } catch (const h5::Error& e) {
+    if (e.detail().empty()) throw std::runtime_error(fmt::format("HDF5: {} failed", e.what()));
+    throw std::runtime_error(fmt::format("HDF5: {} failed: {}", e.what(), e.detail()));
   }
-  ~ErrorSilencer() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
-  ErrorSilencer(const ErrorSilencer&) = delete;
-  ErrorSilencer& operator=(const ErrorSilencer&) = delete;
-
- private:
-  H5E_auto2_t func_ = nullptr;
-  void* data_ = nullptr;
-};
-
-herr_t keep_innermost(unsigned n, const H5E_error2_t* err, void* out) {
-  if (n == 0 && err->desc != nullptr) *static_cast<std::string*>(out) = err->desc;
-  return 0;
 }
 
-[[noreturn]] void throw_hdf5_error(std::string_view what) {
-  std::string detail;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &detail);
-  H5Eclear2(H5E_DEFAULT);
-  if (detail.empty()) throw std::runtime_error(fmt::format("HDF5: {} failed", what));
-  throw std::runtime_error(fmt::format("HDF5: {} failed: {}", what, detail));
-}
-
-void check(herr_t status, std::string_view what) {
-  if (status < 0) throw_hdf5_error(what);
-}
-
-// Owns an HDF5 identifier and closes it with the matching H5?close function.
-class Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  Handle(hid_t id, Closer closer, std::string_view what) : id_(id), closer_(closer) {
-    if (id_ < 0) throw_hdf5_error(what);
-  }
-  ~Handle() {
-    if (id_ >= 0) closer_(id_);
-  }
-  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), closer_(other.closer_) {}
-  Handle& operator=(Handle&&) = delete;
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-
-  hid_t get() const { return id_; }
-
- private:
-  hid_t id_;
-  Closer closer_;
-};
+using h5::check;
+using h5::Handle;
 
 Handle property_list(hid_t cls) {
   return {H5Pcreate(cls), H5Pclose, "H5Pcreate"};
@@ -136,13 +100,6 @@ Handle create_group(hid_t parent, const std::string& name) {
           "creating group " + name};
 }
 
-Handle utf8_string_type() {
-  Handle t{H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy"};
-  check(H5Tset_size(t.get(), H5T_VARIABLE), "H5Tset_size");
-  check(H5Tset_cset(t.get(), H5T_CSET_UTF8), "H5Tset_cset");
-  return t;
-}
-
 Handle scalar_space() {
   return {H5Screate(H5S_SCALAR), H5Sclose, "H5Screate"};
 }
@@ -154,7 +111,7 @@ Handle simple_space(const std::vector<hsize_t>& shape) {
 }
 
 void write_string_attribute(hid_t obj, const std::string& name, const std::string& value) {
-  Handle type = utf8_string_type();
+  Handle type = h5::variable_string_type(H5T_CSET_UTF8);
   Handle space = scalar_space();
   Handle attr{H5Acreate2(obj, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
               H5Aclose, "creating attribute " + name};
@@ -183,17 +140,12 @@ std::string read_string_attribute(hid_t attr, const std::string& name) {
   Handle file_type{H5Aget_type(attr), H5Tclose, "H5Aget_type"};
   if (H5Tget_class(file_type.get()) != H5T_STRING || H5Tis_variable_str(file_type.get()) <= 0)
     throw std::runtime_error("attribute " + name + " is not a variable-length string");
-  Handle type = utf8_string_type();
+  Handle type = h5::variable_string_type(H5T_CSET_UTF8);
   char* text = nullptr;
   check(H5Aread(attr, type.get(), &text), "reading attribute " + name);
   std::string value = text != nullptr ? text : "";
   H5free_memory(text);
   return value;
-}
-
-// Attributes that H5DS maintains itself; they are rebuilt, never copied.
-bool is_dimension_scale_attribute(std::string_view name) {
-  return name == "CLASS" || name == "NAME" || name == "REFERENCE_LIST" || name == "DIMENSION_LIST";
 }
 
 // HDF5 callbacks are C frames: exceptions are caught inside and rethrown after the iteration.
@@ -204,7 +156,8 @@ struct AttributeCollector {
 
 herr_t collect_string_attribute(hid_t obj, const char* name, const H5A_info_t*, void* data) {
   auto* collector = static_cast<AttributeCollector*>(data);
-  if (is_dimension_scale_attribute(name)) return 0;
+  // H5DS attributes are rebuilt in the destination, never copied.
+  if (h5::is_dimension_scale_attribute(name)) return 0;
   try {
     Handle attr{H5Aopen(obj, name, H5P_DEFAULT), H5Aclose,
                 std::string("opening attribute ") + name};
@@ -277,7 +230,7 @@ Handle write_dimension(hid_t group, const Dimension& dim) {
             "writing dimension " + dim.name);
       return d;
     }
-    Handle type = utf8_string_type();
+    Handle type = h5::variable_string_type(H5T_CSET_UTF8);
     Handle d = create_dataset(group, dim.name, type.get(), space.get(), dcpl.get());
     std::vector<const char*> text;
     text.reserve(dim.labels.size());
@@ -342,7 +295,7 @@ void require_unique(std::set<std::string>& seen, const std::string& name, std::s
 
 void validate_attributes(const Attributes& attributes, std::set<std::string> reserved) {
   for (const auto& [name, value] : attributes) {
-    if (reserved.count(name) != 0 || is_dimension_scale_attribute(name))
+    if (reserved.count(name) != 0 || h5::is_dimension_scale_attribute(name))
       throw std::invalid_argument(fmt::format("attribute name '{}' is reserved", name));
     require_unique(reserved, name, "attribute");
   }
@@ -513,11 +466,11 @@ bool ResultsWriter::has_run(const std::string& run_name) const {
 
 Attributes ResultsWriter::stored_attributes(const std::string& run_name) const {
   if (!has_run(run_name)) throw std::logic_error("no finished part for run " + run_name);
-  std::lock_guard lock(hdf5_mutex());
-  ErrorSilencer silence;
-  Handle file = open_file_readonly(part_path(run_name));
-  Handle group{H5Gopen2(file.get(), "run", H5P_DEFAULT), H5Gclose, "opening run group"};
-  return own_attributes(group.get());
+  return with_hdf5([&] {
+    Handle file = open_file_readonly(part_path(run_name));
+    Handle group = h5::open_group(file.get(), "run", "opening run group");
+    return own_attributes(group.get());
+  });
 }
 
 void ResultsWriter::write_run(const std::string& run_name, const RunRecord& record) {
@@ -526,12 +479,10 @@ void ResultsWriter::write_run(const std::string& run_name, const RunRecord& reco
   validate_record(record);
   const fs::path dest = part_path(run_name);
   const fs::path tmp = with_suffix(dest, ".tmp");
-  {
-    std::lock_guard lock(hdf5_mutex());
-    ErrorSilencer silence;
+  with_hdf5([&] {
     Handle file = create_file(tmp);
     write_run_group(file.get(), "run", record);
-  }
+  });
   durable_rename(tmp, dest);
   fs::remove(failure_path(run_name));
   std::lock_guard lock(mutex_);
@@ -545,14 +496,12 @@ void ResultsWriter::record_failure(const std::string& run_name, const std::strin
   validate_attributes(run_attributes, {"message"});
   const fs::path dest = failure_path(run_name);
   const fs::path tmp = with_suffix(dest, ".tmp");
-  {
-    std::lock_guard lock(hdf5_mutex());
-    ErrorSilencer silence;
+  with_hdf5([&] {
     Handle file = create_file(tmp);
     Handle group = create_group(file.get(), "failure");
     write_string_attribute(group.get(), "message", message);
     write_attributes(group.get(), run_attributes);
-  }
+  });
   durable_rename(tmp, dest);
 }
 
@@ -581,31 +530,19 @@ std::vector<std::string> links_in_creation_order(hid_t group) {
 }
 
 std::string scale_name(hid_t scale) {
-  const ssize_t n = H5DSget_scale_name(scale, nullptr, 0);
-  if (n < 0) throw_hdf5_error("H5DSget_scale_name");
-  std::string name(static_cast<std::size_t>(n) + 1, '\0');
-  check(static_cast<herr_t>(H5DSget_scale_name(scale, name.data(), name.size())),
-        "H5DSget_scale_name");
-  name.resize(static_cast<std::size_t>(n));
-  return name;
-}
-
-herr_t keep_scale(hid_t, unsigned, hid_t scale, void* out) {
-  // H5DS closes `scale` after the callback; the extra reference keeps it open for the caller.
-  *static_cast<hid_t*>(out) = H5Iinc_ref(scale) >= 0 ? scale : -1;
-  return 1;  // one scale per axis: stop after the first
+  std::optional<std::string> name = h5::scale_name(scale);
+  if (!name) h5::fail("H5DSget_scale_name");
+  return *std::move(name);
 }
 
 // The name of the scale attached to `axis` of dataset `ds`.
 std::string attached_scale_name(hid_t ds, unsigned axis) {
-  hid_t scale_id = -1;
-  check(H5DSiterate_scales(ds, axis, nullptr, keep_scale, &scale_id), "H5DSiterate_scales");
-  Handle scale{scale_id, H5Dclose, "reading dimension scale"};
+  Handle scale = h5::attached_scale(ds, axis, "H5DSiterate_scales");
   return scale_name(scale.get());
 }
 
 Handle open_dataset(hid_t group, const std::string& name) {
-  return {H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose, "opening dataset " + name};
+  return h5::open_dataset(group, name, "opening dataset " + name);
 }
 
 // H5Ocopy copies raw (compressed) chunks as they are, but HDF5 1.10 does not remap the object
@@ -635,11 +572,11 @@ void copy_dataset(hid_t src_group, hid_t dst_group, const std::string& name) {
 }
 
 void copy_run(hid_t src_file, hid_t dst_parent, const std::string& name) {
-  Handle src{H5Gopen2(src_file, "run", H5P_DEFAULT), H5Gclose, "opening run group"};
+  Handle src = h5::open_group(src_file, "run", "opening run group");
   Handle dst = create_group(dst_parent, name);
   write_attributes(dst.get(), own_attributes(src.get()));
   for (const auto& link : links_in_creation_order(src.get())) {
-    Handle obj{H5Oopen(src.get(), link.c_str(), H5P_DEFAULT), H5Oclose, "opening " + link};
+    Handle obj = h5::open_object(src.get(), link, "opening " + link);
     if (H5Iget_type(obj.get()) == H5I_DATASET) {
       copy_dataset(src.get(), dst.get(), link);
     } else {
@@ -696,10 +633,10 @@ void ResultsWriter::finish(const Attributes& file_attributes,
         fmt::format("finish: {} run(s) have no part, e.g. {}", missing.size(), missing.front()));
   const fs::path tmp = with_suffix(final_path_, ".tmp");
   try {
-    std::lock_guard lock(hdf5_mutex());
-    ErrorSilencer silence;
-    merge_parts(tmp, plan, file_attributes, [this](const std::string& name, bool ok) {
-      return ok ? part_path(name) : failure_path(name);
+    with_hdf5([&] {
+      merge_parts(tmp, plan, file_attributes, [this](const std::string& name, bool ok) {
+        return ok ? part_path(name) : failure_path(name);
+      });
     });
   } catch (...) {
     std::error_code ignored;
