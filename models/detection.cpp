@@ -83,11 +83,10 @@ void on_grid_file(World& w, std::uint32_t idx, double t) {
     auto rng = w.rng(Purpose::Detection, is.key, 1);
     if (is.severity == Severity::Minor && rng.bernoulli(w.scenario.grid.on_the_spot_skill)) {
       is.state = IssueState::OnSpot;
-      is.t_response = t;
       is.t_close = t;
       w.tally(is.community).add(Count::ClosedOnSpot);
-      w.tally(is.community).add(Count::Responses);
-      w.tally(is.community).add(Count::RespondedWithinLimit);
+      note_response(w, is, t);
+      note_resolution(w, is, t);
       w.leave_open_stock(is);
       record_outcome(w, idx, 1.0);
       log_issue(w, is);

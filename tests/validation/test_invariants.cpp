@@ -46,3 +46,38 @@ TEST_CASE("stock-and-flow identities hold every day of a run", "[validation][inv
     if (is.t_response >= 0) REQUIRE(is.t_response >= is.t_report);
   }
 }
+
+TEST_CASE("every true resolution is counted once, and as satisfied when within its time limit",
+          "[validation][invariants]") {
+  gov::Scenario s = test::small_city(20);
+  s.run.warmup_days = 0;
+  s.run.issue_log = "full";  // without call-backs every finished issue is logged when it finishes
+  s.policies.hotline_grid_integration.enabled = true;  // on-the-spot closures
+  s.policies.party_leadership.enabled = true;          // community settlement
+  s.policies.whistle.enabled = true;
+  gov::GovernanceModel model(s);
+  const auto rec = model.run();
+  double solved = 0, in_time = 0, on_spot = 0;
+  for (const auto& r : model.world().issue_log) {
+    const auto fate = static_cast<gov::IssueState>(r.fate);
+    const bool truly = fate == gov::IssueState::Settled || fate == gov::IssueState::OnSpot ||
+                       (fate == gov::IssueState::Closed && !r.false_closure);
+    if (!truly) continue;
+    solved += 1;
+    on_spot += fate == gov::IssueState::OnSpot ? 1 : 0;
+    if (r.t_close - r.t_report <= model.world().domain(r.domain).time_limit_h) in_time += 1;
+  }
+  auto total = [&](const std::string& name) {
+    double t = 0;
+    for (const auto& v : rec.variables) {
+      if (v.name == name)
+        for (double x : v.data) t += x;
+    }
+    return t;
+  };
+  CHECK(on_spot > 0);
+  CHECK(solved ==
+        total("city_resolved") + total("city_settled_in_community") + total("city_closed_on_spot"));
+  CHECK(in_time == total("city_satisfied"));
+  CHECK(in_time == total("city_resolved_within_limit"));
+}
