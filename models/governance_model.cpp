@@ -188,6 +188,10 @@ void GovernanceModel::handle_unit_events() {
       }
       continue;
     }
+    if (kind == JobKind::Work || kind == JobKind::MisrouteReview) {
+      Issue& is = w.issues[idx];
+      is.parts_in_hand = static_cast<std::uint8_t>(is.parts_in_hand & ~(1u << part));
+    }
     if (kind == JobKind::Work) {
       on_part_done(w, idx, part, ev.time_h);
     } else if (kind == JobKind::MisrouteReview) {

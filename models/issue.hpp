@@ -51,6 +51,7 @@ struct Issue {
   std::uint8_t next_part = 0;        // sequential handling: the part being handled
   std::uint8_t parts_done = 0;       // count of parts finished
   std::uint8_t parts_requested = 0;  // bit per part already dispatched or on its way
+  std::uint8_t parts_in_hand = 0;    // bit per part with a job in a department's queue
   std::uint8_t attempts = 0;         // dispatches so far (transfers + reopenings + 1)
   std::uint8_t transfers = 0;
   std::uint8_t reopened = 0;

@@ -2,6 +2,7 @@
 // ("buck-passing"); P4 department integration acts here by leaving one owner per domain.
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "models/mechanisms.hpp"
 
@@ -85,6 +86,10 @@ void dispatch(World& w, std::uint32_t idx, std::uint8_t part, double t) {
     job.service_h = dep.misroute_review_h;
     w.tally(is.community).add(Count::Misroutes);
   }
+  // Two jobs for one part would let the issue close while a part is still being handled.
+  const auto bit = static_cast<std::uint8_t>(1u << part);
+  if (is.parts_in_hand & bit) throw std::logic_error("a part was dispatched while already in hand");
+  is.parts_in_hand = static_cast<std::uint8_t>(is.parts_in_hand | bit);
   w.enqueue(unit, job);
 }
 

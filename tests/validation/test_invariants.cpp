@@ -81,3 +81,29 @@ TEST_CASE("every true resolution is counted once, and as satisfied when within i
   CHECK(in_time == total("city_satisfied"));
   CHECK(in_time == total("city_resolved_within_limit"));
 }
+
+TEST_CASE("a whistle blown during a sequential handoff dispatches no part twice",
+          "[validation][invariants]") {
+  gov::Scenario s = test::small_city(30);
+  for (auto& d : s.domains) {
+    d.cross_domain_share = 1.0;   // every issue needs two or three departments
+    d.escalation_limit_h = 60.0;  // escalations fall inside handoffs
+  }
+  s.routing.handoff_delay_h = 48.0;
+  s.routing.stall_probability = 0.5;
+  s.policies.whistle.enabled = true;
+  s.policies.whistle.triggers = {"escalated"};
+  s.policies.whistle.quota_per_community_per_week = 1000;
+  gov::GovernanceModel model(s);
+  gov::RunOptions o;
+  o.check_invariants = true;
+  sim::RunRecord rec;
+  // dispatch() refuses a part that already has a job in a queue (std::logic_error).
+  REQUIRE_NOTHROW(rec = model.run(o));
+  double whistles = 0;
+  for (const auto& v : rec.variables) {
+    if (v.name == "city_whistles")
+      for (double x : v.data) whistles += x;
+  }
+  CHECK(whistles > 100);
+}
