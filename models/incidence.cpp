@@ -69,6 +69,8 @@ void generate_daily_issues(World& w, int day) {
       const double mean = m * w.domain(d).incidence_per_1000_per_day *
                           prevention_multiplier(w, cs, d, com.district, t0);
       auto rng = w.rng(Purpose::Incidence, c * kDomainCount + d, static_cast<std::uint64_t>(day));
+      // Issue keys hold 16 bits of sequence per community and day; 4096 is far above any
+      // plausible daily count (the Guangzhou mean is under 10) and keeps keys unique.
       const auto n = std::min<std::uint64_t>(rng.poisson(mean), 4096);
       for (std::uint64_t k = 0; k < n; ++k) {
         fresh[c].push_back(

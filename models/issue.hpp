@@ -62,7 +62,6 @@ struct Issue {
   bool supervised = false;
   bool reported = false;    // reached the hotline
   bool grid_found = false;  // found by a grid worker
-  bool logged = false;
 };
 
 }  // namespace gov

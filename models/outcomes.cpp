@@ -75,7 +75,7 @@ bool note_resolution(World& w, Issue& is, double t) {
 
 void log_issue(World& w, const Issue& is) {
   const std::string& mode = w.scenario.run.issue_log;
-  if (mode == "none" || is.logged) return;
+  if (mode == "none") return;
   if (mode == "sampled" &&
       !w.rng(Purpose::IssueLog, is.key).bernoulli(w.scenario.run.issue_log_sample))
     return;

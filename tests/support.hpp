@@ -5,6 +5,7 @@
 
 #include "models/scenario.hpp"
 #include "models/scenario_loader.hpp"
+#include "sim/record.hpp"
 
 namespace test {
 
@@ -22,6 +23,16 @@ inline gov::Scenario small_city(int days = 20) {
   s.run.days = days;
   s.run.warmup_days = days / 4;
   return s;
+}
+
+// Whole-run sum of a variable (NaN days count as 0); 0 when the record has no such variable.
+inline double series_total(const sim::RunRecord& rec, const std::string& name) {
+  double t = 0;
+  for (const auto& v : rec.variables) {
+    if (v.name != name) continue;
+    for (double x : v.data) t += x == x ? x : 0.0;
+  }
+  return t;
 }
 
 }  // namespace test

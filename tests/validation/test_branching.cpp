@@ -33,14 +33,9 @@ TEST_CASE("mean cascade size is 1/(1-m) and the reported branching ratio is m",
   for (double m : {0.5, 0.8}) {
     gov::GovernanceModel model(galton_watson(m));
     const auto rec = model.run();
-    double roots = 0, total = 0, ratio = -1;
-    for (const auto& v : rec.variables) {
-      if (v.name == "city_arising")
-        for (double x : v.data) total += x;
-      if (v.name == "city_spawned_by_cascade")
-        for (double x : v.data) roots -= x;
-    }
-    roots += total;
+    const double total = test::series_total(rec, "city_arising");
+    const double roots = total - test::series_total(rec, "city_spawned_by_cascade");
+    double ratio = -1;
     for (const auto& sc : rec.summary) {
       if (sc.name == "branching_ratio") ratio = sc.value;
     }

@@ -67,14 +67,7 @@ TEST_CASE("every true resolution is counted once, and as satisfied when within i
     on_spot += fate == gov::IssueState::OnSpot ? 1 : 0;
     if (r.t_close - r.t_report <= model.world().domain(r.domain).time_limit_h) in_time += 1;
   }
-  auto total = [&](const std::string& name) {
-    double t = 0;
-    for (const auto& v : rec.variables) {
-      if (v.name == name)
-        for (double x : v.data) t += x;
-    }
-    return t;
-  };
+  auto total = [&](const std::string& name) { return test::series_total(rec, name); };
   CHECK(on_spot > 0);
   CHECK(solved ==
         total("city_resolved") + total("city_settled_in_community") + total("city_closed_on_spot"));
@@ -100,10 +93,5 @@ TEST_CASE("a whistle blown during a sequential handoff dispatches no part twice"
   sim::RunRecord rec;
   // dispatch() refuses a part that already has a job in a queue (std::logic_error).
   REQUIRE_NOTHROW(rec = model.run(o));
-  double whistles = 0;
-  for (const auto& v : rec.variables) {
-    if (v.name == "city_whistles")
-      for (double x : v.data) whistles += x;
-  }
-  CHECK(whistles > 100);
+  CHECK(test::series_total(rec, "city_whistles") > 100);
 }

@@ -30,9 +30,7 @@ Outcome run(const gov::Scenario& s) {
   for (const auto& sc : rec.summary) o.summary[sc.name] = sc.value;
   for (const auto& v : rec.variables) {
     if (v.name.rfind("city_", 0) != 0 || v.dims.size() != 1) continue;
-    double t = 0;
-    for (double x : v.data) t += std::isnan(x) ? 0 : x;
-    o.totals[v.name.substr(5)] = t;
+    o.totals[v.name.substr(5)] = test::series_total(rec, v.name);
   }
   double sum = 0, n = 0;
   for (const auto& r : model.world().issue_log) {
