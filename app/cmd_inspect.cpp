@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <iostream>
 
 #include "app/commands.hpp"
@@ -36,8 +37,15 @@ DegreeStats degrees(const gov::Adjacency& a) {
 }  // namespace
 
 int cmd_inspect_city(const InspectArgs& args) {
-  gov::Scenario s = gov::load_scenario_file(args.file);
-  if (args.scale) s.population.scale = *args.scale;
+  sim::config::Document doc = sim::config::Document::load(args.file);
+  if (args.scale) {
+    // Checked by the scenario's reader against population.scale's range, naming the flag.
+    if (!std::isfinite(*args.scale)) {
+      throw sim::InputError(fmt::format("--scale: expected a finite number, got {}", *args.scale));
+    }
+    doc = doc.with_value("population.scale", *args.scale, {"--scale", 0, 0});
+  }
+  const gov::Scenario s = gov::load_scenario(doc);
   const auto t0 = std::chrono::steady_clock::now();
   const gov::City city =
       gov::build_city(s.city, s.population.scale, static_cast<std::uint64_t>(s.run.seed));

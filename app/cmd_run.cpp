@@ -2,6 +2,7 @@
 // replicates with common random numbers), written atomically to one HDF5 file.
 #include <fmt/format.h>
 #include <tbb/global_control.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -28,17 +29,65 @@ namespace {
 
 constexpr std::uint64_t kSeedMask = (1ULL << 53) - 1;  // seeds are stored exactly as doubles
 
+namespace fs = std::filesystem;
+using sim::config::Document;
+
 struct Overrides {
   std::optional<int> days;
   std::optional<long long> seed;
   std::optional<double> scale;
 };
 
-void apply(gov::Scenario& s, const Overrides& o) {
-  if (o.days) s.run.days = *o.days;
-  if (o.seed) s.run.seed = *o.seed;
-  if (o.scale) s.population.scale = *o.scale;
-  if (s.run.warmup_days >= s.run.days) s.run.warmup_days = 0;
+// Overrides are written into the scenario before the model reads it, so that its reader checks
+// them against the declared ranges like any value of the file; `loc` names where they came from
+// (a flag, or the experiment file's line).
+Document with_days(Document doc, double days, const sim::SourceLoc& loc) {
+  doc = doc.with_value("run.days", days, loc);
+  // A warm-up at least as long as the shortened run is dropped rather than refused. A warm-up
+  // that is not a number is left for the reader to report.
+  const Document warmup = doc.child("run").child("warmup_days");
+  bool too_long = false;
+  try {
+    too_long = warmup.is_scalar() && warmup.as_double("run.warmup_days") >= days;
+  } catch (const sim::InputError&) {
+  }
+  return too_long ? doc.with_value("run.warmup_days", 0, loc) : doc;
+}
+
+// The command line's overrides (a single run's seed included; an experiment's seed is its master
+// seed). A non-finite number is refused here, naming the flag; the range is the scenario's.
+Document with_overrides(Document doc, const Overrides& o, bool seed_too) {
+  if (o.scale && !std::isfinite(*o.scale)) {
+    throw sim::InputError(fmt::format("--scale: expected a finite number, got {}", *o.scale));
+  }
+  if (o.days) doc = with_days(doc, *o.days, {"--days", 0, 0});
+  if (o.seed && seed_too)
+    doc = doc.with_value("run.seed", static_cast<double>(*o.seed), {"--seed", 0, 0});
+  if (o.scale) doc = doc.with_value("population.scale", *o.scale, {"--scale", 0, 0});
+  return doc;
+}
+
+// Refuses, before any run starts, an output path that cannot become the results file: an
+// existing directory, or one whose nearest existing ancestor is not a writable directory (missing
+// parent directories are created, as for the default results/NAME.h5).
+void check_output(const fs::path& output) {
+  std::error_code ec;
+  if (fs::is_directory(output, ec)) {
+    throw sim::InputError(
+        fmt::format("{}: is a directory; -o takes the results file's path, e.g. {}",
+                    output.string(), (output / "results.h5").string()));
+  }
+  fs::path dir = output.parent_path();
+  while (!dir.empty() && !fs::exists(dir, ec)) dir = dir.parent_path();
+  if (dir.empty()) dir = output.is_absolute() ? output.root_path() : fs::path(".");
+  if (!fs::is_directory(dir, ec)) {
+    throw sim::InputError(
+        fmt::format("{}: cannot write here: {} is not a directory", output.string(), dir.string()));
+  }
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    throw sim::InputError(fmt::format("{}: cannot write here: directory {} is not writable",
+                                      output.string(), dir.string()));
+  }
 }
 
 std::unique_ptr<tbb::global_control> thread_limit(int threads) {
@@ -107,11 +156,16 @@ sim::RunRecord run_model(const gov::Scenario& s, sim::Progress* progress) {
 }
 
 int run_single(const RunArgs& args) {
-  gov::Scenario s = gov::load_scenario_file(args.file);
-  apply(s, {args.days, args.seed, args.scale});
+  const gov::Scenario s = gov::load_scenario(
+      with_overrides(Document::load(args.file), {args.days, args.seed, args.scale}, true));
   std::unique_ptr<sim::ResultsWriter> writer;
-  if (!args.output.empty())
+  if (!args.output.empty()) {
+    check_output(args.output);
+    if (fs::path(args.output).has_parent_path()) {
+      fs::create_directories(fs::path(args.output).parent_path());
+    }
     writer = std::make_unique<sim::ResultsWriter>(args.output, false, args.overwrite);
+  }
   const auto limit = thread_limit(args.threads);
   sim::InterruptGuard guard;
   sim::RunRecord rec;
@@ -145,10 +199,12 @@ std::vector<gov::Scenario> plan_scenarios(const sim::ExperimentSpec& spec,
   std::vector<gov::Scenario> out;
   out.reserve(plans.size());
   for (const auto& p : plans) {
-    gov::Scenario s = gov::load_scenario(p.scenario);
-    if (spec.days) s.run.days = *spec.days;
-    if (spec.population_scale) s.population.scale = *spec.population_scale;
-    apply(s, o);
+    Document doc = p.scenario;
+    if (spec.days) doc = with_days(doc, *spec.days, spec.days_loc);
+    if (spec.population_scale) {
+      doc = doc.with_value("population.scale", *spec.population_scale, spec.population_scale_loc);
+    }
+    gov::Scenario s = gov::load_scenario(with_overrides(doc, o, false));
     s.run.seed = static_cast<std::int64_t>(p.seed & kSeedMask);
     if (o.seed)
       s.run.seed = static_cast<std::int64_t>(
@@ -163,9 +219,8 @@ int run_experiment(const RunArgs& args) {
   const auto plans = sim::expand(spec);
   const auto scenarios = plan_scenarios(spec, plans, {args.days, args.seed, args.scale});
   const std::string output = args.output.empty() ? "results/" + spec.name + ".h5" : args.output;
-  if (std::filesystem::path(output).has_parent_path()) {
-    std::filesystem::create_directories(std::filesystem::path(output).parent_path());
-  }
+  check_output(output);
+  if (fs::path(output).has_parent_path()) fs::create_directories(fs::path(output).parent_path());
   sim::ResultsWriter writer(output, args.resume, args.overwrite);
   std::vector<sim::RunTask> tasks;
   std::vector<std::string> order;

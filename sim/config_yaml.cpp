@@ -230,6 +230,11 @@ Document Document::parse(std::string_view text, std::string file_label, const Li
   return Document(resolve_extends(parse_text(text, file_label, limits), file_label, limits, chain));
 }
 
+Document Document::load_unresolved(const fs::path& file, const Limits& limits) {
+  const std::string label = file.string();
+  return Document(parse_text(read_text(file, label, limits), label, limits));
+}
+
 Document Document::merged(const Document& overlay) const {
   return Document(merge(node_, overlay.node_));
 }

@@ -42,6 +42,9 @@ class Document {
   static Document load(const std::filesystem::path& file, const Limits& limits = {});
   // As load() for text in memory; `file_label` names it in errors and anchors `extends`.
   static Document parse(std::string_view text, std::string file_label, const Limits& limits = {});
+  // The file's own top-level map, checked as load() checks it, with a top-level `extends` kept as
+  // a plain key instead of being resolved (for overlays that must not bring their parent along).
+  static Document load_unresolved(const std::filesystem::path& file, const Limits& limits = {});
 
   // Deep merge: maps merge key by key, anything else is replaced by the overlay's node, which
   // keeps its own file and position.

@@ -323,11 +323,36 @@ bool valid_policy_name(std::string_view name) {
   });
 }
 
+fs::path canonical_of(const fs::path& p) {
+  std::error_code ec;
+  fs::path c = fs::weakly_canonical(p, ec);
+  return ec ? p.lexically_normal() : c;
+}
+
+// An overlay file's own keys. A top-level `extends` (which lets the file run standalone) must name
+// the experiment's base scenario: resolved, it would bring its own copy of a base and undo the
+// experiment's one. It is dropped; the rest (`name` included) is the overlay.
+Document overlay_file(const ExperimentSpec& spec, const Document& node, const std::string& path) {
+  const fs::path file = named_file(spec, node, path);
+  const Document own = Document::load_unresolved(file);
+  if (!own.has("extends")) return own;
+  const Document extends = own.child("extends");
+  const fs::path target = (file.parent_path() / extends.as_string("extends")).lexically_normal();
+  if (canonical_of(target) != canonical_of(spec.base_file)) {
+    throw InputError(extends.location(), "extends",
+                     "overlay of " + path + " extends " + target.string() +
+                         ", but the experiment's base scenario is " + spec.base_file.string() +
+                         "; an overlay file may only extend the experiment's base (or have no "
+                         "extends)");
+  }
+  return own.without("extends");
+}
+
 // One overlay: an inline map (null for nothing) or an overlay file.
 Document overlay_part(const ExperimentSpec& spec, const Document& node, const std::string& path) {
   if (node.is_null()) return Document();
   if (node.is_map()) return node;
-  if (node.is_scalar()) return Document::load(named_file(spec, node, path));
+  if (node.is_scalar()) return overlay_file(spec, node, path);
   throw InputError(node.location(), path, "expected an overlay: a map or a file name");
 }
 
@@ -439,8 +464,16 @@ std::size_t sample_count(const ExperimentSpec& spec) {
 }
 
 void read_scalars(ExperimentSpec& spec, const Document& e) {
-  spec.name =
-      e.has("name") ? e.child("name").as_string("experiment.name") : spec.file.stem().string();
+  spec.name = spec.file.stem().string();
+  if (e.has("name")) {
+    // The name makes the default results path, results/NAME.h5.
+    spec.name = e.child("name").as_string("experiment.name");
+    if (!valid_policy_name(spec.name)) {
+      throw InputError(
+          e.location("name"), "experiment.name",
+          "experiment names may only use letters, digits, '-' and '_', got '" + spec.name + "'");
+    }
+  }
   if (e.has("replicates")) {
     spec.replicates =
         static_cast<int>(int_in_range(e, "replicates", "experiment.replicates", 1, kMaxReplicates));
@@ -451,6 +484,7 @@ void read_scalars(ExperimentSpec& spec, const Document& e) {
   }
   if (e.has("days")) {
     spec.days = static_cast<int>(int_in_range(e, "days", "experiment.days", 1, kMaxDays));
+    spec.days_loc = e.location("days");
   }
   if (e.has("population_scale")) {
     const double scale = e.child("population_scale").as_double("experiment.population_scale");
@@ -459,6 +493,7 @@ void read_scalars(ExperimentSpec& spec, const Document& e) {
                        "out of range: expected value > 0, got " + config::format_number(scale));
     }
     spec.population_scale = scale;
+    spec.population_scale_loc = e.location("population_scale");
   }
 }
 
@@ -530,7 +565,8 @@ ExperimentSpec load_experiment(const fs::path& file) {
   spec.text = read_file_text(file);
   read_scalars(spec, e);
   if (!e.has("scenario")) missing(e, "experiment", "scenario");
-  spec.base = Document::load(named_file(spec, e.child("scenario"), "experiment.scenario"));
+  spec.base_file = named_file(spec, e.child("scenario"), "experiment.scenario");
+  spec.base = Document::load(spec.base_file);
   read_policies(spec, e);
   if (e.has("sweep")) read_sweep(spec, e);
 

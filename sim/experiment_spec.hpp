@@ -14,6 +14,11 @@
 //       baseline: {}                    # an inline overlay
 //       whistle: policies/whistle.yaml  # an overlay file
 //       both: [policies/a.yaml, {x: 1}] # overlays merged in order
+//
+// An overlay file contributes only its own keys. If it has a top-level `extends:` (so that it
+// also runs standalone), that must name the experiment's base scenario file, and the overlay is
+// applied without its `extends` chain: an overlay cannot bring in another base and silently undo
+// what the experiment's base changed.
 //     sweep:                            # optional
 //       method: grid                    # grid | lhs | saltelli
 //       samples: 8                      # lhs: the points; saltelli: N, the base samples
@@ -45,14 +50,18 @@ struct SweepParameter {
 
 struct ExperimentSpec {
   std::filesystem::path file;
-  std::string name;  // defaults to the file's stem
+  std::string name;  // defaults to the file's stem; names the results file, so only letters,
+                     // digits, '-' and '_' when given
   std::string text;  // the experiment file as written, for the results file
+  std::filesystem::path base_file;  // the base scenario file, as named (relative to the cwd)
   config::Document base;
   std::vector<PolicySpec> policies;
   int replicates = 1;
   std::uint64_t seed = 1;
-  std::optional<int> days;
+  std::optional<int> days;  // applied by the model; the locations are for its range checks
   std::optional<double> population_scale;
+  SourceLoc days_loc;
+  SourceLoc population_scale_loc;
   std::string sweep_method = "none";  // none | grid | lhs | saltelli
   int lhs_samples = 0;
   // N, the base samples of a saltelli design: it has N(k+2) points for k parameters. The analysis

@@ -414,3 +414,96 @@ TEST_CASE("a saltelli design with N a power of two puts one point of each column
     CHECK(larger[2 * n + j] == points[n + j]);  // B
   }
 }
+
+TEST_CASE("a policy overlay file cannot bring in another base scenario", "[unit][experiment]") {
+  // base2 is a modified copy of base, and the experiment's base. Resolving an overlay's `extends`
+  // would merge the whole of its base over the experiment's, silently undoing the modification.
+  const test::TempDir dir;
+  dir.write("base.yaml", "name: base\nhotline: {call_takers: 10}\nwhistle: {enabled: false}\n");
+  dir.write("base2.yaml", "extends: base.yaml\nname: base2\nhotline: {call_takers: 99}\n");
+  dir.write("policies/old.yaml", "name: old\nextends: ../base.yaml\nwhistle: {enabled: true}\n");
+  dir.write("policies/new.yaml", "extends: ../base2.yaml\nname: new\nwhistle: {enabled: true}\n");
+  dir.write("policies/plain.yaml", "whistle: {quota: 3}\n");
+  auto experiment = [&](const std::string& policies) {
+    return dir.write("exp.yaml", "experiment:\n  scenario: base2.yaml\n  policies:\n" + policies);
+  };
+  const std::string refused = dir.str("policies/old.yaml") +
+                              ":2:10: extends: overlay of experiment.policies.whistle extends " +
+                              dir.str("base.yaml") + ", but the experiment's base scenario is " +
+                              dir.str("base2.yaml");
+
+  SECTION("an overlay extending another base is refused at its extends") {
+    CHECK_THAT(error_of(experiment("    baseline: {}\n    whistle: policies/old.yaml\n")),
+               Catch::Matchers::StartsWith(refused));
+    CHECK_THAT(error_of(experiment("    whistle: [policies/plain.yaml, policies/old.yaml]\n")),
+               Catch::Matchers::Contains("extends: overlay of experiment.policies.whistle[1] "));
+  }
+
+  SECTION("an overlay extending the experiment's base keeps the base's values") {
+    const ExperimentSpec spec = sim::load_experiment(
+        experiment("    baseline: {}\n    whistle: [policies/new.yaml, policies/plain.yaml]\n"));
+    const std::vector<sim::RunPlan> runs = sim::expand(spec);
+    REQUIRE(runs.size() == 2);
+    for (const sim::RunPlan& run : runs) {
+      INFO(run.policy);
+      CHECK(run.scenario.child("hotline").child("call_takers").as_int("c") == 99);
+      CHECK_FALSE(run.scenario.has("extends"));
+    }
+    CHECK_FALSE(runs[0].scenario.child("whistle").child("enabled").as_bool("e"));
+    CHECK(runs[1].scenario.child("whistle").child("enabled").as_bool("e"));
+    CHECK(runs[1].scenario.child("whistle").child("quota").as_int("q") == 3);
+    CHECK(runs[1].scenario.child("name").as_string("n") == "new");
+    // The overlay is the file's own keys only: no copy of the base comes with it.
+    CHECK_FALSE(spec.policies[1].overlay.has("hotline"));
+  }
+
+  SECTION("the same base named by another path is accepted") {
+    dir.write("policies/odd.yaml", "extends: ./../policies/../base2.yaml\nwhistle: {quota: 1}\n");
+    const ExperimentSpec spec = sim::load_experiment(experiment("    odd: policies/odd.yaml\n"));
+    CHECK(sim::expand(spec).at(0).scenario.child("hotline").child("call_takers").as_int("c") == 99);
+  }
+}
+
+TEST_CASE("the shipped experiment's overlays extend its base", "[unit][experiment]") {
+  const ExperimentSpec spec =
+      sim::load_experiment(fs::path(GOVSIM_SOURCE_DIR) / "scenarios/guangzhou-experiment.yaml");
+  const std::vector<sim::RunPlan> runs = sim::expand(spec);
+  REQUIRE(runs.size() == spec.policies.size() * static_cast<std::size_t>(spec.replicates));
+  for (const sim::PolicySpec& policy : spec.policies) {
+    INFO(policy.name);
+    CHECK_FALSE(policy.overlay.has("extends"));
+    CHECK_FALSE(policy.overlay.has("hotline"));  // only the strategies' own keys
+  }
+}
+
+TEST_CASE("an experiment name must be usable as a file name", "[unit][experiment]") {
+  TempDir dir;
+  const std::string exp = dir.str("exp.yaml");
+  auto error = [&](const std::string& name) {
+    return error_of(dir.write(
+        "exp.yaml", std::string(kHeader) + "  name: " + name + "\n  policies: {a: {}}\n"));
+  };
+  const std::string rule =
+      ": experiment.name: experiment names may only use letters, digits, '-' and '_', got '";
+  CHECK(error("../../../x") == exp + ":5:9" + rule + "../../../x'");
+  CHECK(error("a/b") == exp + ":5:9" + rule + "a/b'");
+  CHECK(error("''") == exp + ":5:9" + rule + "'");
+  dir.write("exp.yaml", std::string(kHeader) + "  name: study-2_b\n  policies: {a: {}}\n");
+  CHECK(sim::load_experiment(exp).name == "study-2_b");
+}
+
+TEST_CASE("experiment overrides keep their positions for the model's range checks",
+          "[unit][experiment]") {
+  TempDir dir;
+  const fs::path file = dir.write("exp.yaml", std::string(kHeader) +
+                                                  "  days: 3651\n"
+                                                  "  population_scale: 1000\n"
+                                                  "  policies: {a: {}}\n");
+  const ExperimentSpec spec = sim::load_experiment(file);
+  CHECK(spec.days == 3651);
+  CHECK(spec.days_loc.file == file.string());
+  CHECK(spec.days_loc.line == 5);
+  CHECK(spec.population_scale == 1000);
+  CHECK(spec.population_scale_loc.line == 6);
+  CHECK(spec.population_scale_loc.column == 21);
+}

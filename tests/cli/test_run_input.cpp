@@ -1,0 +1,124 @@
+// Command-line values checked before any work: overrides through the scenario's declared ranges
+// (naming the flag) and the results path (-o), each refused with exit code 2 and no output.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tests/cli/process.hpp"
+#include "tests/support.hpp"
+#include "tests/temp_dir.hpp"
+
+namespace {
+namespace fs = std::filesystem;
+
+std::string first_line(const std::string& text) {
+  return text.substr(0, text.find('\n'));
+}
+
+const std::string kSmall = (test::source_dir() / "scenarios/synthetic-small.yaml").string();
+const std::string kTiny = (test::source_dir() / "tests/data/experiment/tiny.yaml").string();
+
+}  // namespace
+
+TEST_CASE("override flags out of range or not finite are refused, naming the flag",
+          "[cli][bad-input]") {
+  const std::vector<std::vector<std::string>> cases = {
+      {"--scale", "nan"}, {"--scale", "inf"}, {"--scale", "-inf"},  {"--scale", "-0.5"},
+      {"--scale", "0"},   {"--scale", "2"},   {"--days", "0"},      {"--days", "3651"},
+      {"--days", "-3"},   {"--days", "nan"},  {"--seed", "-1"},     {"--seed", "1e300"},
+      {"--seed", "nan"},  {"--days", "1e12"}, {"--scale", "1e-300"}};
+  for (const std::string& file : {kSmall, kTiny}) {
+    for (const auto& flag : cases) {
+      DYNAMIC_SECTION(fs::path(file).filename().string() << " " << flag[0] << " " << flag[1]) {
+        const test::TempDir dir;
+        const fs::path out = dir.path() / "out";
+        fs::create_directories(out);
+        const test::Result r = test::run_govsim(
+            {"run", file, "-o", (out / "x.h5").string(), "--no-progress", flag[0], flag[1]},
+            dir.path());
+        INFO("stderr: " << r.err);
+        CHECK(r.code == 2);
+        CHECK_THAT(first_line(r.err), Catch::Matchers::Contains(flag[0]));
+        CHECK(r.out.find("Issues by origin") == std::string::npos);
+        CHECK(fs::is_empty(out));
+      }
+    }
+  }
+  SECTION("the message is the scenario's range") {
+    const test::TempDir dir;
+    const test::Result r =
+        test::run_govsim({"run", kSmall, "--no-progress", "--scale", "2"}, dir.path());
+    CHECK(r.code == 2);
+    CHECK(first_line(r.err) ==
+          "--scale: population.scale: out of range: expected 1e-06 <= value <= 1, got 2");
+    const test::Result nan =
+        test::run_govsim({"run", kSmall, "--no-progress", "--scale", "nan"}, dir.path());
+    CHECK(nan.code == 2);
+    CHECK(first_line(nan.err) == "--scale: expected a finite number, got nan");
+  }
+  SECTION("inspect city --scale too") {
+    const test::TempDir dir;
+    const test::Result r =
+        test::run_govsim({"inspect", "city", kSmall, "--scale", "nan"}, dir.path());
+    CHECK(r.code == 2);
+    CHECK(first_line(r.err) == "--scale: expected a finite number, got nan");
+  }
+}
+
+TEST_CASE("-o must name a writable results file, checked before the run", "[cli][bad-input]") {
+  const test::TempDir dir;
+  const fs::path existing = dir.path() / "existing";
+  fs::create_directories(existing);
+  auto run = [&](const std::string& file, const fs::path& output, bool overwrite) {
+    std::vector<std::string> args = {"run", file,      "-o",   output.string(), "--days",
+                                     "2",   "--scale", "0.02", "--no-progress"};
+    if (overwrite) args.emplace_back("--overwrite");
+    return test::run_govsim(args, dir.path());
+  };
+  for (const std::string& file : {kSmall, kTiny}) {
+    for (const bool overwrite : {false, true}) {
+      DYNAMIC_SECTION(fs::path(file).filename().string() << " overwrite " << overwrite) {
+        SECTION("an existing directory") {
+          const test::Result r = run(file, existing, overwrite);
+          INFO("stderr: " << r.err);
+          CHECK(r.code == 2);
+          CHECK_THAT(first_line(r.err),
+                     Catch::Matchers::StartsWith(existing.string() + ": is a directory"));
+          CHECK(r.out.find("Issues by origin") == std::string::npos);
+          CHECK(fs::is_empty(existing));
+          CHECK_FALSE(fs::exists(dir.path() / "existing.parts"));
+        }
+        SECTION("a parent that is a file") {
+          const fs::path plain = dir.write("plain.txt", "x");
+          const test::Result r = run(file, plain / "sub" / "out.h5", overwrite);
+          INFO("stderr: " << r.err);
+          CHECK(r.code == 2);
+          CHECK(first_line(r.err) == (plain / "sub" / "out.h5").string() + ": cannot write here: " +
+                                         plain.string() + " is not a directory");
+        }
+        if (::geteuid() != 0) {
+          SECTION("a directory that is not writable") {
+            const fs::path locked = dir.path() / "locked";
+            fs::create_directories(locked);
+            fs::permissions(locked, fs::perms::owner_read | fs::perms::owner_exec);
+            const test::Result r = run(file, locked / "out.h5", overwrite);
+            fs::permissions(locked, fs::perms::owner_all);
+            INFO("stderr: " << r.err);
+            CHECK(r.code == 2);
+            CHECK_THAT(first_line(r.err), Catch::Matchers::Contains("is not writable"));
+          }
+        }
+      }
+    }
+  }
+  SECTION("missing parent directories are created") {
+    const fs::path out = dir.path() / "new" / "sub" / "out.h5";
+    const test::Result r = run(kSmall, out, false);
+    INFO("stderr: " << r.err);
+    CHECK(r.code == 0);
+    CHECK(fs::is_regular_file(out));
+  }
+}
