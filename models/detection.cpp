@@ -1,4 +1,6 @@
-// MODEL.md §4.2 Detection: resident reports, grid patrols, latent issues that are dropped.
+// MODEL.md §4.2 Detection: resident reports, grid patrols, latent issues that are dropped. On the
+// integrated platform (P3) a patrolling grid worker may also fix a minor issue on the spot: that
+// takes patrol time (fewer finds that day) and, like any closure, can be false.
 #include <algorithm>
 #include <cmath>
 
@@ -7,16 +9,25 @@
 #include "models/mechanisms.hpp"
 
 namespace gov {
+namespace {
+
+bool integrated(const World& w, std::uint32_t district, double t) {
+  return w.scenario.policies.hotline_grid_integration.enabled && w.in_force(district, t);
+}
+
+struct Find {
+  std::uint32_t issue;
+  double t;
+  bool fix_on_spot;
+};
+
+}  // namespace
 
 void on_arise(World& w, std::uint32_t idx, double t) {
+  arise(w, idx, t);
   Issue& is = w.issues[idx];
-  DistrictDay& day = w.tally(is.community);
-  day.add(Count::Arising);
-  if (is.origin == Origin::Cascade) day.add(Count::SpawnedByCascade);
-  w.arisen_by_domain[is.domain] += 1;
-  CommunityState& cs = w.communities[is.community];
-  if (cs.arisen_today[is.domain] < 65535) ++cs.arisen_today[is.domain];
-  w.enter_open_stock(is);
+  HotSpots& hs = w.hot_spots[is.community];
+  if (hs.arisen_today[is.domain] < 65535) ++hs.arisen_today[is.domain];
   const DomainSettings& ds = w.domain(is.domain);
   w.schedule(idx, EventKind::Escalate, t + ds.escalation_limit_h);
   auto rng = w.rng(Purpose::Detection, is.key);
@@ -26,88 +37,95 @@ void on_arise(World& w, std::uint32_t idx, double t) {
   const double give_up = rng.exponential(1.0 / std::max(1e-9, ds.latent_giveup_mean_days * 24.0));
   if (reports) w.schedule(idx, EventKind::ReportCall, t + delay);
   w.schedule(idx, EventKind::GiveUp, t + give_up);
-  cs.latent.push_back({idx, is.key});
+  w.patrols.latent[is.community].push_back({idx, is.key});
 }
 
 void run_patrols(World& w, int day) {
   const auto& g = w.scenario.grid;
   const std::size_t nc = w.city.communities.size();
-  std::vector<std::vector<std::pair<std::uint32_t, double>>> found(nc);
+  std::vector<std::vector<Find>> found(nc);
   const double t0 = day * 24.0;
+  const double per_find = w.capacities.grid_hours_per_find;
   tbb::parallel_for(std::size_t{0}, nc, [&](std::size_t c) {
-    CommunityState& cs = w.communities[c];
+    auto& latent = w.patrols.latent[c];
     // Forget issues that left the latent state (reported, dropped, or slot reused).
-    std::erase_if(cs.latent, [&](const CommunityState::LatentRef& r) {
+    std::erase_if(latent, [&](const LatentRef& r) {
       const Issue& is = w.issues[r.issue];
       return is.key != r.key || is.state != IssueState::Latent;
     });
-    if (cs.latent.empty()) return;
+    if (latent.empty() || !std::isfinite(per_find)) return;
     auto rng = w.rng(Purpose::Patrol, c, static_cast<std::uint64_t>(day));
-    // Grid workers scale with the population simulated, like every other capacity.
-    const double capacity_f = g.workers_per_cell * g.finds_per_worker_per_day *
-                              w.city.communities[c].cells * w.scenario.population.scale;
-    auto capacity = static_cast<std::uint64_t>(capacity_f);
-    if (rng.bernoulli(capacity_f - std::floor(capacity_f))) ++capacity;
-    for (const auto& r : cs.latent) {
-      if (capacity == 0) break;
+    // Today's patrol time, in whole finds' worth.
+    double hours_left = whole_units(w.capacities.grid_hours_per_day[c] / per_find, rng) * per_find;
+    const bool fixes = integrated(w, w.city.communities[c].district, t0);
+    for (const auto& r : latent) {
+      if (hours_left < per_find * (1 - 1e-9)) break;
       const Issue& is = w.issues[r.issue];
       if (is.t_arise >= t0) continue;  // arises later today
-      if (rng.bernoulli(w.domain(is.domain).patrol_visibility)) {
-        // Filed during working hours, 08:00-18:00.
-        found[c].emplace_back(r.issue, t0 + 8.0 + 10.0 * rng.uniform());
-        --capacity;
+      if (!rng.bernoulli(w.domain(is.domain).patrol_visibility)) continue;
+      // Found during working hours, 08:00-18:00.
+      const double t = t0 + 8.0 + 10.0 * rng.uniform();
+      hours_left -= per_find;
+      bool fix = false;
+      if (fixes && is.severity == Severity::Minor && !is.unmeetable &&
+          hours_left >= g.on_the_spot_h) {
+        fix = w.rng(Purpose::OnTheSpot, is.key).bernoulli(g.on_the_spot_skill);
+        if (fix) hours_left -= g.on_the_spot_h;
       }
+      found[c].push_back({r.issue, t, fix});
     }
   });
   for (std::size_t c = 0; c < nc; ++c) {
-    for (const auto& [idx, t] : found[c]) w.schedule(idx, EventKind::GridFile, t);
+    for (const Find& f : found[c]) {
+      if (f.fix_on_spot) {
+        w.schedule(f.issue, EventKind::GridFixedOnSpot, f.t + g.on_the_spot_h);
+      } else {
+        w.schedule(f.issue, EventKind::GridFile, f.t);
+      }
+    }
   }
 }
 
 void on_grid_file(World& w, std::uint32_t idx, double t) {
   Issue& is = w.issues[idx];
   if (!is_open(is.state)) return;
-  const auto district = w.city.communities[is.community].district;
-  const bool integrated =
-      w.scenario.policies.hotline_grid_integration.enabled && w.in_force(district, t);
+  const bool siloed = !integrated(w, w.city.communities[is.community].district, t);
   if (is.state != IssueState::Latent) {
     // Already in the system through the hotline: a second channel's duplicate.
     w.tally(is.community).add(Count::DuplicateReports);
-    if (!integrated) file_duplicate_work_order(w, idx, t);
+    if (siloed) file_duplicate_work_order(w, idx, t);
     return;
   }
   is.grid_found = true;
   is.t_report = t;
   w.tally(is.community).add(Count::Discovered);
-  if (integrated) {
-    auto rng = w.rng(Purpose::Detection, is.key, 1);
-    if (is.severity == Severity::Minor && rng.bernoulli(w.scenario.grid.on_the_spot_skill)) {
-      is.state = IssueState::OnSpot;
-      is.t_close = t;
-      w.tally(is.community).add(Count::ClosedOnSpot);
-      note_response(w, is, t);
-      note_resolution(w, is, t);
-      w.leave_open_stock(is);
-      record_outcome(w, idx, 1.0);
-      log_issue(w, is);
-      return;
-    }
-    intake_complete(w, idx, t);
+  if (siloed) {
+    // The street office re-keys the grid report into the dispatch system.
+    move(w, idx, IssueState::Intake, t);
+    w.schedule(idx, EventKind::RekeyDone, t + w.scenario.grid.rekey_delay_h);
     return;
   }
-  // Siloed: the street office re-keys the grid report into the dispatch system.
-  is.state = IssueState::Intake;
-  w.schedule(idx, EventKind::Dispatch, t + w.scenario.grid.rekey_delay_h, 0xFF);
+  intake_complete(w, idx, t);
+}
+
+void on_grid_fixed_on_spot(World& w, std::uint32_t idx, double t) {
+  Issue& is = w.issues[idx];
+  const double found_at = t - w.scenario.grid.on_the_spot_h;
+  if (is.state != IssueState::Latent) {
+    // A resident's report got there first: the worker's find is a duplicate like any other.
+    on_grid_file(w, idx, found_at);
+    return;
+  }
+  is.grid_found = true;
+  is.t_report = found_at;
+  w.tally(is.community).add(Count::Discovered);
+  note_response(w, is, found_at);
+  close_issue(w, idx, Closer::GridWorker, 0, t);
 }
 
 void on_give_up(World& w, std::uint32_t idx, double t) {
-  Issue& is = w.issues[idx];
-  if (is.state != IssueState::Latent) return;
-  is.state = IssueState::Dropped;
-  is.t_close = t;
-  w.tally(is.community).add(Count::Dropped);
-  w.leave_open_stock(is);
-  log_issue(w, is);
+  if (w.issues[idx].state != IssueState::Latent) return;
+  move(w, idx, IssueState::Dropped, t);
 }
 
 }  // namespace gov

@@ -8,13 +8,12 @@ namespace gov {
 
 void on_escalate(World& w, std::uint32_t idx, double t) {
   Issue& is = w.issues[idx];
-  // Truly solved issues do not escalate; open ones and false closures (the problem is still
-  // there) do.
-  const bool unresolved = is_open(is.state) || (is.state == IssueState::Closed && is.false_closure);
-  if (!unresolved || is.escalated) return;
+  // Solved, settled and explained issues do not escalate; open ones and false closures (the
+  // problem is still there) do.
+  if (!problem_persists(is.state) || is.escalated) return;
   is.escalated = true;
   w.tally(is.community).add(Count::Escalated);
-  w.escalated_by_domain[is.domain] += 1;
+  w.ledger.escalated_by_domain[is.domain] += 1;
   whistle_on_escalation(w, idx, t);
 
   const auto& cfg = w.scenario.cascades;
@@ -52,8 +51,8 @@ std::vector<std::vector<double>> expected_offspring(const World& w) {
   // M[i][j] = P(escalate | domain i) * K[i][j], with the escalation share observed in the run.
   std::vector<std::vector<double>> m = w.coupling;
   for (std::size_t i = 0; i < kDomainCount; ++i) {
-    const double q =
-        w.arisen_by_domain[i] > 0 ? w.escalated_by_domain[i] / w.arisen_by_domain[i] : 0.0;
+    const double arisen = w.ledger.arisen_by_domain[i];
+    const double q = arisen > 0 ? w.ledger.escalated_by_domain[i] / arisen : 0.0;
     for (auto& x : m[i]) x *= q;
   }
   return m;

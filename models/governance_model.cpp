@@ -43,6 +43,7 @@ sim::RunRecord GovernanceModel::run(const RunOptions& options) {
   eo.days = static_cast<int>(w_->scenario.run.days);
   eo.on_day_done = options.on_day_done;
   sim::run(*this, eo);
+  log_remaining_issues();
   sim::RunRecord rec = recorder_->to_record(*w_);
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -53,17 +54,20 @@ sim::RunRecord GovernanceModel::run(const RunOptions& options) {
                     {"residents", std::to_string(w.city.residents())},
                     {"build_seconds", std::to_string(build_seconds_)},
                     {"run_seconds", std::to_string(secs)}};
-  if (!w.issue_log.empty()) {
+  const auto& log = w.ledger.issue_log;
+  if (!log.empty()) {
     sim::Dimension issue{"issue", "", "logged issue (row)", {}, {}};
-    for (std::size_t i = 0; i < w.issue_log.size(); ++i)
-      issue.values.push_back(static_cast<double>(i));
+    for (std::size_t i = 0; i < log.size(); ++i) issue.values.push_back(static_cast<double>(i));
     rec.dimensions.push_back(issue);
-    auto column = [&](const char* name, const char* unit, const char* desc, auto get) {
+    auto column = [&](const char* name, const char* unit, const std::string& desc, auto get) {
       sim::Variable v{name, unit, desc, {"issue"}, {}};
-      v.data.reserve(w.issue_log.size());
-      for (const auto& r : w.issue_log) v.data.push_back(static_cast<double>(get(r)));
+      v.data.reserve(log.size());
+      for (const auto& r : log) v.data.push_back(static_cast<double>(get(r)));
       rec.variables.push_back(std::move(v));
     };
+    std::string states = "lifecycle state at the end:";
+    for (std::size_t k = 0; k < kIssueStateCount; ++k)
+      states += " " + std::to_string(k) + " " + std::string(kIssueStateNames[k]);
     column("issue_key_hi", "", "issue identity, high 32 bits",
            [](const IssueLogRow& r) { return r.key >> 32; });
     column("issue_key_lo", "", "issue identity, low 32 bits",
@@ -76,12 +80,19 @@ sim::RunRecord GovernanceModel::run(const RunOptions& options) {
            [](const IssueLogRow& r) { return r.origin; });
     column("issue_severity", "", "0 minor, 1 normal, 2 serious",
            [](const IssueLogRow& r) { return r.severity; });
-    column("issue_fate", "", "IssueState at logging: 4 closed, 5 settled, 6 on the spot, 7 dropped",
-           [](const IssueLogRow& r) { return r.fate; });
+    column("issue_state", "", states, [](const IssueLogRow& r) { return r.state; });
+    column("issue_closer", "", "who closed it last: 0 nobody, 1 a department, 2 a grid worker",
+           [](const IssueLogRow& r) { return r.closer; });
     column("issue_transfers", "", "transfers", [](const IssueLogRow& r) { return r.transfers; });
+    column("issue_handoffs", "", "hand-offs between departments",
+           [](const IssueLogRow& r) { return r.handoffs; });
     column("issue_parts", "", "departments required", [](const IssueLogRow& r) { return r.parts; });
-    column("issue_false_closure", "", "1 if the last closure was false",
-           [](const IssueLogRow& r) { return r.false_closure; });
+    column("issue_reopened", "", "reopenings after call-backs",
+           [](const IssueLogRow& r) { return r.reopened; });
+    column("issue_unmeetable", "", "1 if the demand cannot be met under policy",
+           [](const IssueLogRow& r) { return r.unmeetable; });
+    column("issue_satisfied", "", "1 if the resident was satisfied with the latest outcome",
+           [](const IssueLogRow& r) { return r.satisfied; });
     column("issue_escalated", "", "1 if it escalated",
            [](const IssueLogRow& r) { return r.escalated; });
     column("issue_whistled", "", "1 if a whistle summoned its departments",
@@ -91,7 +102,7 @@ sim::RunRecord GovernanceModel::run(const RunOptions& options) {
            [](const IssueLogRow& r) { return r.t_report; });
     column("issue_t_response", "h", "time of first response (-1 never)",
            [](const IssueLogRow& r) { return r.t_response; });
-    column("issue_t_close", "h", "time it was closed, settled or dropped",
+    column("issue_t_close", "h", "time it last left the open states (-1 still open)",
            [](const IssueLogRow& r) { return r.t_close; });
   }
   return rec;
@@ -99,6 +110,7 @@ sim::RunRecord GovernanceModel::run(const RunOptions& options) {
 
 void GovernanceModel::begin_day(int day) {
   World& w = *w_;
+  score_departments(w, day);
   refresh_whistle_quota(w, day);
   refresh_community_capacity(w, day);
   generate_daily_issues(w, day);
@@ -139,15 +151,20 @@ void GovernanceModel::handle(const Event& e) {
     case EventKind::GridFile:
       on_grid_file(w, e.issue, e.time_h);
       break;
-    case EventKind::Dispatch:
-      if (e.aux == 0xFF) {
-        if (w.issues[e.issue].state == IssueState::Intake) intake_complete(w, e.issue, e.time_h);
-      } else {
-        dispatch(w, e.issue, e.aux, e.time_h);
-      }
+    case EventKind::GridFixedOnSpot:
+      on_grid_fixed_on_spot(w, e.issue, e.time_h);
       break;
-    case EventKind::SettlementDone:
-      on_settlement_done(w, e.issue, e.aux != 0, e.time_h);
+    case EventKind::RekeyDone:
+      on_rekey_done(w, e.issue, e.time_h);
+      break;
+    case EventKind::Dispatch:
+      dispatch(w, e.issue, e.part, e.time_h);
+      break;
+    case EventKind::SettlementSucceeded:
+      on_settlement_done(w, e.issue, true, e.time_h);
+      break;
+    case EventKind::SettlementFailed:
+      on_settlement_done(w, e.issue, false, e.time_h);
       break;
     case EventKind::Callback:
       on_callback(w, e.issue, e.time_h);
@@ -178,19 +195,15 @@ void GovernanceModel::handle_unit_events() {
     const std::uint32_t idx = job_issue(ev.id);
     const JobKind kind = job_kind(ev.id);
     const std::uint8_t part = job_part(ev.id);
+    const bool part_job = kind == JobKind::Work || kind == JobKind::MisrouteReview;
     if (ev.kind == sim::JobEvent::Kind::Started) {
       if (kind == JobKind::Work) {
         const auto dep = units[u].department;
-        w.department_wait_h_today[dep] += ev.time_h - ev.arrival_h;
-        w.department_starts_today[dep] += 1;
-        if (w.issues[idx].state == IssueState::InHandling)
-          note_response(w, w.issues[idx], ev.time_h);
+        w.ledger.department_wait_h_today[dep] += ev.time_h - ev.arrival_h;
+        w.ledger.department_starts_today[dep] += 1;
       }
+      if (part_job) on_part_started(w, idx, part, kind, ev.time_h);
       continue;
-    }
-    if (kind == JobKind::Work || kind == JobKind::MisrouteReview) {
-      Issue& is = w.issues[idx];
-      is.parts_in_hand = static_cast<std::uint8_t>(is.parts_in_hand & ~(1u << part));
     }
     if (kind == JobKind::Work) {
       on_part_done(w, idx, part, ev.time_h);
@@ -209,14 +222,23 @@ void GovernanceModel::end_day(int day) {
   if (check_) check_invariants(day);
 }
 
+void GovernanceModel::log_remaining_issues() {
+  World& w = *w_;
+  std::vector<bool> free(w.issues.size(), false);
+  for (auto idx : w.free_issues) free[idx] = true;
+  for (std::uint32_t idx = 0; idx < w.issues.size(); ++idx) {
+    if (!free[idx]) log_issue(w, w.issues[idx]);
+  }
+}
+
 void GovernanceModel::check_invariants(int day) const {
   const World& w = *w_;
   auto fail = [day](const std::string& what) {
     throw std::logic_error("invariant broken on day " + std::to_string(day) + ": " + what);
   };
   std::uint64_t open = 0;
-  for (const auto& c : w.communities) open += c.open_issues;
-  if (open != w.open_stock) fail("open stock differs from the sum over communities");
+  for (auto n : w.stock.issues) open += n;
+  if (open != w.stock.total) fail("open stock differs from the sum over communities");
   // Stock and flow: open(d) = open(d-1) + arising + reopened - leaving.
   double stock_now = 0, stock_before = 0, inflow = 0, outflow = 0;
   for (std::size_t d = 0; d < w.city.districts.size(); ++d) {
@@ -228,15 +250,39 @@ void GovernanceModel::check_invariants(int day) const {
                r.count(day, d, Count::ClosedOnSpot) + r.count(day, d, Count::Dropped);
   }
   if (stock_now != stock_before + inflow - outflow) fail("stock and flow do not balance");
+  // Every demand of the cohort is in exactly one state.
+  const CohortLedger& cohort = w.ledger.cohort;
+  double fates = 0;
+  for (double n : cohort.by_state) {
+    if (n < 0) fail("a cohort state holds a negative count");
+    fates += n;
+  }
+  if (fates != cohort.arisen) fail("cohort fates do not add up to the demands that arose");
+  if (cohort.satisfied < 0 || cohort.satisfied > cohort.arisen) fail("satisfied out of range");
   for (const auto& u : w.departments.units()) {
     if (u.queue.servers() >= 0 && u.queue.busy_servers() > u.queue.servers())
       fail("more busy servers than servers");
   }
-  for (const auto& is : w.issues) {
+  std::vector<bool> free(w.issues.size(), false);
+  for (auto idx : w.free_issues) free[idx] = true;
+  for (std::uint32_t idx = 0; idx < w.issues.size(); ++idx) {
+    if (free[idx]) continue;
+    const Issue& is = w.issues[idx];
     if (is.t_report >= 0 && is.t_report < is.t_arise) fail("reported before it arose");
     if (is.t_response >= 0 && is.t_response < is.t_report) fail("response before report");
     if (!is_open(is.state) && is.t_close >= 0 && is.t_close < is.t_arise)
       fail("closed before it arose");
+    std::uint8_t active = 0;
+    for (std::uint8_t p = 0; p < is.parts; ++p) {
+      const PartState ps = is.part_state[p];
+      const bool held = ps == PartState::Queued || ps == PartState::InService;
+      if (held != (is.part_unit[p] != kNone)) fail("a part's unit disagrees with its state");
+      if (ps != PartState::Waiting && ps != PartState::Done) ++active;
+    }
+    if (active > 0 && is.state != IssueState::InHandling)
+      fail("a part is under way on an issue not in handling");
+    if (is.state == IssueState::InHandling && active == 0 && is.parts_done() != is.parts)
+      fail("an issue in handling has no part under way");
   }
 }
 

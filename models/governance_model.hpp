@@ -38,6 +38,7 @@ class GovernanceModel final : public sim::Model {
   void drain_events();
   void handle_unit_events();
   void check_invariants(int day) const;
+  void log_remaining_issues();
 
   std::unique_ptr<World> w_;
   std::unique_ptr<OutcomeRecorder> recorder_;

@@ -10,14 +10,13 @@ double intake_h(const World& w) {
   return w.scenario.hotline.intake_min / 60.0;
 }
 
-void enqueue_intake(World& w, std::uint32_t idx, JobKind kind, double t, std::uint8_t n) {
+void enqueue_intake(World& w, std::uint32_t idx, JobKind kind, double t) {
   ++w.issues[idx].pending;
-  w.hotline.arrive({job_id(kind, idx, 0, n), t, intake_h(w), 0});
+  w.hotline.call_takers.arrive({job_id(kind, idx, 0), t, intake_h(w), 0});
 }
 
 bool integrated(const World& w, const Issue& is, double t) {
-  return w.scenario.policies.hotline_grid_integration.enabled &&
-         w.in_force(w.city.communities[is.community].district, t);
+  return w.scenario.policies.hotline_grid_integration.enabled && w.in_force_for(is, t);
 }
 
 }  // namespace
@@ -28,20 +27,19 @@ void on_report_call(World& w, std::uint32_t idx, double t) {
   if (is.state != IssueState::Latent) {
     // Found by the grid first: the hotline takes the call all the same.
     w.tally(is.community).add(Count::DuplicateReports);
-    enqueue_intake(w, idx, JobKind::DuplicateIntake, t, 0);
+    enqueue_intake(w, idx, JobKind::DuplicateIntakeOtherChannel, t);
     return;
   }
-  is.state = IssueState::Intake;
   is.reported = true;
   is.t_report = t;
+  move(w, idx, IssueState::Intake, t);
   w.tally(is.community).add(Count::Reported);
-  enqueue_intake(w, idx, JobKind::ReportIntake, t, 0);
+  enqueue_intake(w, idx, JobKind::ReportIntake, t);
   auto rng = w.rng(Purpose::Duplicates, is.key);
   const auto n = rng.poisson(w.domain(is.domain).duplicate_mean);
   for (std::uint64_t k = 0; k < n && k < 32; ++k) {
     w.schedule(idx, EventKind::DuplicateCall,
-               t + rng.exponential(1.0 / std::max(1e-9, w.scenario.hotline.report_delay_mean_h)),
-               static_cast<std::uint8_t>(k + 1));
+               t + rng.exponential(1.0 / std::max(1e-9, w.scenario.hotline.report_delay_mean_h)));
   }
 }
 
@@ -49,20 +47,22 @@ void on_duplicate_call(World& w, std::uint32_t idx, double t) {
   Issue& is = w.issues[idx];
   if (!is_open(is.state) || is.state == IssueState::Latent) return;
   w.tally(is.community).add(Count::DuplicateReports);
-  enqueue_intake(w, idx, JobKind::DuplicateIntake, t, 1);
+  enqueue_intake(w, idx, JobKind::DuplicateIntakeSameChannel, t);
+}
+
+void on_rekey_done(World& w, std::uint32_t idx, double t) {
+  if (w.issues[idx].state == IssueState::Intake) intake_complete(w, idx, t);
 }
 
 void generate_consultations(World& w, std::size_t tick) {
-  // Consultations load call-takers but create no issue; their rate is fixed when the world is
-  // built (World::consultations_per_hour), so every policy sees the same stream.
-  static constexpr std::uint32_t kNoIssue = 0xFFFFFFFFu;
-  const double per_hour = w.consultations_per_hour;
+  // Consultations load call-takers but create no issue.
   auto rng = w.rng(Purpose::Consultations, 0, tick);
-  const auto n = rng.poisson(per_hour);
+  const auto n = rng.poisson(w.hotline.consultations_per_hour);
   const double t0 = static_cast<double>(tick);
   const double service = w.scenario.hotline.consultation_min / 60.0;
   for (std::uint64_t k = 0; k < n; ++k) {
-    w.hotline.arrive({job_id(JobKind::Consultation, kNoIssue, 0), t0 + rng.uniform(), service, 1});
+    w.hotline.call_takers.arrive(
+        {job_id(JobKind::Consultation, kNone, 0), t0 + rng.uniform(), service, 1});
   }
 }
 
@@ -72,19 +72,19 @@ void file_duplicate_work_order(World& w, std::uint32_t idx, double t) {
   if (owners.empty()) return;
   const std::uint16_t dep = is.attempts > 0 ? is.part_department[0] : owners.front().department;
   const auto unit = w.departments.unit_for(dep, w.city.communities[is.community]);
-  auto rng = w.rng(Purpose::Service, is.key, 1000 + is.transfers);
+  auto rng = w.rng(Purpose::DuplicateService, is.key, static_cast<std::uint64_t>(t * 60));
   const DomainSettings& ds = w.domain(is.domain);
   w.tally(is.community).add(Count::DuplicateWorkOrders);
-  w.enqueue(unit, {job_id(JobKind::DuplicateWork, idx, 0, 1), t,
+  w.enqueue(unit, {job_id(JobKind::DuplicateWork, idx, 0), t,
                    rng.lognormal_mean_cv(ds.service_mean_h, ds.service_cv) +
                        w.departments.units()[unit].travel_h,
                    2});
 }
 
 void advance_hotline(World& w, double until_h) {
-  w.hotline_events.clear();
-  w.hotline.advance(until_h, w.hotline_events);
-  for (const sim::JobEvent& e : w.hotline_events) {
+  w.hotline.events.clear();
+  w.hotline.call_takers.advance(until_h, w.hotline.events);
+  for (const sim::JobEvent& e : w.hotline.events) {
     if (e.kind != sim::JobEvent::Kind::Completed) continue;
     const JobKind kind = job_kind(e.id);
     if (kind == JobKind::Consultation) continue;
@@ -97,14 +97,13 @@ void advance_hotline(World& w, double until_h) {
             static_cast<std::uint8_t>((is.domain + 1 + rng.below(kDomainCount - 1)) % kDomainCount);
       }
       intake_complete(w, idx, e.time_h);
-    } else if (kind == JobKind::DuplicateIntake && is_open(is.state)) {
+    } else if (kind != JobKind::ReportIntake && is_open(is.state)) {
       // Duplicates the centre fails to merge become extra work orders (duplicate handling).
       // A siloed centre cannot see grid reports, so it cannot merge a cross-channel duplicate.
-      const bool same_channel = ((e.id >> 48) & 0xFF) != 0;
-      const double merge_share = integrated(w, is, e.time_h)
-                                     ? w.scenario.policies.hotline_grid_integration.dedupe_share
-                                 : same_channel ? w.scenario.hotline.dedupe_share
-                                                : 0.0;
+      const double merge_share =
+          integrated(w, is, e.time_h) ? w.scenario.policies.hotline_grid_integration.dedupe_share
+          : kind == JobKind::DuplicateIntakeSameChannel ? w.scenario.hotline.dedupe_share
+                                                        : 0.0;
       auto rng = w.rng(Purpose::Duplicates, is.key, 1 + static_cast<std::uint64_t>(e.time_h * 60));
       if (!rng.bernoulli(merge_share) && is.state == IssueState::InHandling) {
         file_duplicate_work_order(w, idx, e.time_h);

@@ -15,15 +15,22 @@ struct NewIssue {
   std::uint8_t domain;
 };
 
-double prevention_multiplier(const World& w, const CommunityState& cs, std::uint8_t d,
+double prevention_multiplier(const World& w, const HotSpots& hs, std::uint8_t d,
                              std::uint32_t district, double t) {
   const auto& sg = w.scenario.policies.source_governance;
-  if (!sg.enabled || !cs.hotspot[d] || !w.in_force(district, t)) return 1.0;
-  return 1.0 - sg.max_incidence_reduction * sg.prevention_share /
-                   (sg.prevention_share + sg.half_effect_share);
+  if (!sg.enabled || !hs.hotspot[d] || !w.in_force(district, t)) return 1.0;
+  return 1.0 - prevented_share(sg);
 }
 
 }  // namespace
+
+double prevented_share(const SourceGovernance& sg) {
+  // Saturating dose-response (Michaelis-Menten form): the first prevention staff remove the most
+  // incidence, and no amount removes more than max_incidence_reduction. Both parameters are
+  // assumptions; scenarios/sweeps/source-governance-dose.yaml sweeps them.
+  const double dose = sg.prevention_share;
+  return dose <= 0 ? 0.0 : sg.max_incidence_reduction * dose / (dose + sg.half_effect_share);
+}
 
 void draw_issue_traits(World& w, Issue& is) {
   auto rng = w.rng(Purpose::IssueTraits, is.key);
@@ -47,6 +54,7 @@ void draw_issue_traits(World& w, Issue& is) {
     }
   }
   is.filed_domain = is.domain;
+  is.unmeetable = rng.bernoulli(ds.unmeetable_share);
 }
 
 void generate_daily_issues(World& w, int day) {
@@ -58,16 +66,16 @@ void generate_daily_issues(World& w, int day) {
   tbb::parallel_for(std::size_t{0}, nc, [&](std::size_t c) {
     const Community& com = w.city.communities[c];
     if (com.residents == 0) return;
-    const CommunityState& cs = w.communities[c];
+    const HotSpots& hs = w.hot_spots[c];
     const double people =
         com.residents * ((1.0 - com.floating_share) + com.floating_share * inc.floating_multiplier);
     double m = people / 1000.0;
     if (com.rural) m *= inc.rural_multiplier;
     m *= std::pow(com.density_per_km2 / w.mean_density, inc.density_elasticity);
-    m *= 1.0 + inc.unresolved_nearby_elasticity * cs.open_issues * 1000.0 / com.residents;
+    m *= 1.0 + inc.unresolved_nearby_elasticity * w.stock.issues[c] * 1000.0 / com.residents;
     for (std::uint8_t d = 0; d < kDomainCount; ++d) {
       const double mean = m * w.domain(d).incidence_per_1000_per_day *
-                          prevention_multiplier(w, cs, d, com.district, t0);
+                          prevention_multiplier(w, hs, d, com.district, t0);
       auto rng = w.rng(Purpose::Incidence, c * kDomainCount + d, static_cast<std::uint64_t>(day));
       // Issue keys hold 16 bits of sequence per community and day; 4096 is far above any
       // plausible daily count (the Guangzhou mean is under 10) and keeps keys unique.
@@ -99,23 +107,23 @@ void update_hotspots(World& w) {
   // Smoothed daily arising per community and domain; hot spots are the communities above the
   // configured quantile of the per-resident rate (MODEL.md P9: found from data).
   const double q = w.scenario.policies.source_governance.hotspot_quantile;
-  for (auto& cs : w.communities) {
+  for (auto& hs : w.hot_spots) {
     for (std::size_t d = 0; d < kDomainCount; ++d) {
-      cs.recent_rate[d] = 0.9f * cs.recent_rate[d] + 0.1f * static_cast<float>(cs.arisen_today[d]);
-      cs.arisen_today[d] = 0;
+      hs.recent_rate[d] = 0.9f * hs.recent_rate[d] + 0.1f * static_cast<float>(hs.arisen_today[d]);
+      hs.arisen_today[d] = 0;
     }
   }
   for (std::uint8_t d = 0; d < kDomainCount; ++d) {
     std::vector<double> rates;
-    rates.reserve(w.communities.size());
-    for (std::size_t c = 0; c < w.communities.size(); ++c) {
+    rates.reserve(w.hot_spots.size());
+    for (std::size_t c = 0; c < w.hot_spots.size(); ++c) {
       const auto n = w.city.communities[c].residents;
-      rates.push_back(n ? static_cast<double>(w.communities[c].recent_rate[d]) / n : 0.0);
+      rates.push_back(n ? static_cast<double>(w.hot_spots[c].recent_rate[d]) / n : 0.0);
     }
     std::vector<double> sorted = rates;
     const double threshold = quantile(sorted, q);
-    for (std::size_t c = 0; c < w.communities.size(); ++c) {
-      w.communities[c].hotspot[d] = rates[c] > threshold && rates[c] > 0;
+    for (std::size_t c = 0; c < w.hot_spots.size(); ++c) {
+      w.hot_spots[c].hotspot[d] = rates[c] > threshold && rates[c] > 0;
     }
   }
 }

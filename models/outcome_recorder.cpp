@@ -69,32 +69,36 @@ void OutcomeRecorder::end_day(World& w, int day) {
   const auto dd = static_cast<std::size_t>(day);
   // Counters and open stock by district.
   std::vector<double> open(nd_, 0.0);
-  for (std::size_t c = 0; c < w.communities.size(); ++c) {
-    open[w.city.communities[c].district] += w.communities[c].open_issues;
+  for (std::size_t c = 0; c < w.stock.issues.size(); ++c) {
+    open[w.city.communities[c].district] += w.stock.issues[c];
   }
   for (std::size_t d = 0; d < nd_; ++d) {
-    const DistrictDay& t = w.today[d];
+    const DistrictDay& t = w.ledger.today[d];
     std::copy(t.n.begin(), t.n.end(),
               counts_.begin() + static_cast<std::ptrdiff_t>(at(day, d) * kCountSize));
     open_[at(day, d)] = open[d];
     response_mean_[at(day, d)] = safe_div(t.response_h_sum, t.get(Count::Responses));
+    // Count::Resolved holds every true closure (departments and on the spot), as the sums do.
     const double resolved = t.get(Count::Resolved) + t.get(Count::SettledInCommunity);
     resolution_mean_[at(day, d)] = safe_div(t.resolution_h_sum, resolved);
-    w.today[d] = DistrictDay{};
+    w.ledger.today[d] = DistrictDay{};
   }
   // Times: per-day city statistics, and the post-warmup sample for the run summary.
-  mean_median_p90(w.response_times_h, city_response_[0][dd], city_response_[1][dd],
+  TimeSamples& times = w.ledger.times_today;
+  mean_median_p90(times.response_from_report, city_response_[0][dd], city_response_[1][dd],
                   city_response_[2][dd]);
-  mean_median_p90(w.resolution_times_h, city_resolution_[0][dd], city_resolution_[1][dd],
+  mean_median_p90(times.resolution_from_report, city_resolution_[0][dd], city_resolution_[1][dd],
                   city_resolution_[2][dd]);
   if (day >= warmup_) {
-    response_sample_.insert(response_sample_.end(), w.response_times_h.begin(),
-                            w.response_times_h.end());
-    resolution_sample_.insert(resolution_sample_.end(), w.resolution_times_h.begin(),
-                              w.resolution_times_h.end());
+    auto keep = [](std::vector<double>& into, const std::vector<double>& from) {
+      into.insert(into.end(), from.begin(), from.end());
+    };
+    keep(sample_.response_from_report, times.response_from_report);
+    keep(sample_.resolution_from_report, times.resolution_from_report);
+    keep(sample_.resolution_from_arising, times.resolution_from_arising);
+    keep(sample_.detection, times.detection);
   }
-  w.response_times_h.clear();
-  w.resolution_times_h.clear();
+  times.clear();
   // Residents' state by district and group: one parallel pass, reduced per community.
   const std::size_t nc = w.city.communities.size();
   std::vector<std::array<double, 6>> sums(nc);  // trust, sat (local, floating) and counts
@@ -117,15 +121,15 @@ void OutcomeRecorder::end_day(World& w, int day) {
     const auto d = w.city.communities[c].district;
     const auto& s = sums[c];
     // Reported trust is the working trust (own and word of mouth), the one that drives reporting.
-    const double index = w.communities[c].trust_index;
+    const double index = w.opinion[c].trust_index;
     trust_[at(day, d)] +=
         effective_trust((s[0] + s[1]) / 65535.0 / std::max(1.0, s[4] + s[5]), index) *
         (s[4] + s[5]);
     satisfaction_[at(day, d)] += (s[2] + s[3]) / 65535.0;
-    security_[at(day, d)] += w.communities[c].security * w.city.communities[c].residents;
+    security_[at(day, d)] += w.opinion[c].security * w.city.communities[c].residents;
     pop[d] += w.city.communities[c].residents;
     for (std::size_t k = 0; k < 6; ++k) city[k] += s[k];
-    for (std::size_t g = 0; g < 2; ++g) group_index[g] += w.communities[c].trust_index * s[4 + g];
+    for (std::size_t g = 0; g < 2; ++g) group_index[g] += w.opinion[c].trust_index * s[4 + g];
   }
   for (std::size_t d = 0; d < nd_; ++d) {
     trust_[at(day, d)] = safe_div(trust_[at(day, d)], pop[d]);
@@ -158,14 +162,14 @@ void OutcomeRecorder::end_day(World& w, int day) {
     dept_utilisation_[dd * ndep_ + k] =
         safe_div(dept_utilisation_[dd * ndep_ + k], dept_servers_[k] * 24.0);
     dept_wait_[dd * ndep_ + k] =
-        safe_div(w.department_wait_h_today[k], w.department_starts_today[k]);
+        safe_div(w.ledger.department_wait_h_today[k], w.ledger.department_starts_today[k]);
     if (day >= warmup_) {
-      wait_sum_ += w.department_wait_h_today[k];
-      starts_ += w.department_starts_today[k];
+      wait_sum_ += w.ledger.department_wait_h_today[k];
+      starts_ += w.ledger.department_starts_today[k];
     }
-    day_starts += w.department_starts_today[k];
-    w.department_wait_h_today[k] = 0;
-    w.department_starts_today[k] = 0;
+    day_starts += w.ledger.department_starts_today[k];
+    w.ledger.department_wait_h_today[k] = 0;
+    w.ledger.department_starts_today[k] = 0;
   }
   if (day >= warmup_) {
     // Busy hours include misroute reviews and duplicate work; divided by handling starts.
@@ -173,24 +177,17 @@ void OutcomeRecorder::end_day(World& w, int day) {
     started_jobs_ += day_starts;
   }
   // Staff-hours by role.
-  const auto& sc = w.scenario;
-  w.hours.department_staff += dept_hours;
-  w.hours.borrowed_routine += borrowed;
-  w.hours.call_takers += w.hotline.busy_server_hours() - hotline_busy_prev_;
-  hotline_busy_prev_ = w.hotline.busy_server_hours();
-  w.hours.grid_workers += sc.grid.workers_per_cell * w.city.grid_cells * sc.population.scale *
-                          sc.grid.patrol_hours_per_worker_per_day;
-  if (sc.policies.source_governance.enabled) {
-    double staff = 0;
-    for (const auto& d : w.department_list) {
-      staff += d.city_level ? d.staff * sc.population.scale
-                            : d.staff_per_100k * static_cast<double>(w.city.residents()) / 1e5;
-    }
-    w.hours.prevention += staff * sc.policies.source_governance.prevention_share * 24.0;
-  }
-  const auto now = as_array(w.hours), before = as_array(hours_prev_);
+  StaffHours& hours = w.ledger.hours;
+  hours.department_staff += dept_hours;
+  hours.borrowed_routine += borrowed;
+  const double hotline_busy = w.hotline.call_takers.busy_server_hours();
+  hours.call_takers += hotline_busy - hotline_busy_prev_;
+  hotline_busy_prev_ = hotline_busy;
+  hours.grid_workers += w.capacities.grid_worker_hours_per_day;
+  hours.prevention += w.capacities.prevention_staff * 24.0;
+  const auto now = as_array(hours), before = as_array(hours_prev_);
   for (std::size_t r = 0; r < kRoleCount; ++r) hours_[dd * kRoleCount + r] = now[r] - before[r];
-  hours_prev_ = w.hours;
+  hours_prev_ = hours;
   recorded_ = day + 1;
 }
 
@@ -287,10 +284,10 @@ sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
 
   // End-of-run snapshot per community, for maps.
   std::vector<double> c_open, c_trust_idx, c_security, c_residents;
-  for (std::size_t c = 0; c < w.communities.size(); ++c) {
-    c_open.push_back(w.communities[c].open_issues);
-    c_trust_idx.push_back(w.communities[c].trust_index);
-    c_security.push_back(w.communities[c].security);
+  for (std::size_t c = 0; c < w.opinion.size(); ++c) {
+    c_open.push_back(w.stock.issues[c]);
+    c_trust_idx.push_back(w.opinion[c].trust_index);
+    c_security.push_back(w.opinion[c].security);
     c_residents.push_back(w.city.communities[c].residents);
   }
   rec.variables.push_back(
@@ -314,14 +311,15 @@ sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
     }
   }
   auto T = [&](Count c) { return tot[static_cast<std::size_t>(c)]; };
-  // Per issue: a false closure caught by a call-back is reopened, so it is not a finished issue.
-  const double true_res =
-      T(Count::Resolved) + T(Count::SettledInCommunity) + T(Count::ClosedOnSpot);
-  const double finished = true_res + T(Count::FalselyClosed) - T(Count::FalseClosuresCaught);
-  auto resp = response_sample_, reso = resolution_sample_;
-  double rm, rmed, rp90, sm, smed, sp90;
-  mean_median_p90(resp, rm, rmed, rp90);
-  mean_median_p90(reso, sm, smed, sp90);
+  // Per demand (MODEL.md §5): every issue that arose after the warm-up, whatever became of it.
+  const CohortLedger& cohort = w.ledger.cohort;
+  const double true_res = T(Count::Resolved) + T(Count::SettledInCommunity);
+  auto sample = sample_;
+  double rm, rmed, rp90, sm, smed, sp90, am, amed, ap90, dm, dmed, dp90;
+  mean_median_p90(sample.response_from_report, rm, rmed, rp90);
+  mean_median_p90(sample.resolution_from_report, sm, smed, sp90);
+  mean_median_p90(sample.resolution_from_arising, am, amed, ap90);
+  mean_median_p90(sample.detection, dm, dmed, dp90);
   const double residents = static_cast<double>(w.city.residents());
   double total_hours = 0;
   for (std::size_t d = static_cast<std::size_t>(std::min(warmup_, recorded_)); d < n; ++d) {
@@ -364,17 +362,34 @@ sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
        safe_div(T(Count::Reported), T(Count::Arising))},
       {"discovered_share", "1", "share of arising issues found by grid patrols",
        safe_div(T(Count::Discovered), T(Count::Arising))},
-      {"settled_share", "1", "share of finished issues settled in the community",
-       safe_div(T(Count::SettledInCommunity), finished)},
-      {"dropped_share", "1", "share of arising issues never reported nor found",
-       safe_div(T(Count::Dropped), T(Count::Arising))},
+      {"demands_arisen", "issues", "demands that arose after the warm-up (the cohort)",
+       cohort.arisen},
+      {"resolution_rate", "1",
+       "share of all demands that arose that are truly solved at the end (closed true or settled)",
+       safe_div(cohort.resolved(), cohort.arisen)},
+      {"resolution_rate_received", "1",
+       "share of demands that reached the system (reported or found) truly solved at the end",
+       safe_div(cohort.resolved(), cohort.received())},
+      {"satisfaction_rate", "1",
+       "share of all demands that arose whose resident was satisfied with the latest outcome",
+       safe_div(cohort.satisfied, cohort.arisen)},
+      {"satisfaction_rate_received", "1",
+       "share of demands that reached the system whose resident was satisfied",
+       safe_div(cohort.satisfied, cohort.received())},
+      {"settled_share", "1", "share of demands settled in the community",
+       safe_div(cohort.in(IssueState::Settled), cohort.arisen)},
+      {"unmeetable_share", "1", "share of demands closed as unmeetable under policy",
+       safe_div(cohort.in(IssueState::Unmeetable), cohort.arisen)},
+      {"falsely_closed_share", "1", "share of demands closed falsely and not reopened by the end",
+       safe_div(cohort.in(IssueState::ClosedFalse), cohort.arisen)},
+      {"open_share", "1", "share of demands still open at the end of the run",
+       safe_div(cohort.open(), cohort.arisen)},
+      {"dropped_share", "1", "share of demands never reported nor found (given up)",
+       safe_div(cohort.in(IssueState::Dropped), cohort.arisen)},
       {"response_rate_within_limit", "1", "responses within the limit / responses (you-hu-bi-ying)",
        safe_div(T(Count::RespondedWithinLimit), T(Count::Responses))},
-      {"resolution_rate", "1",
-       "truly solved / finished issues (false closures caught by call-backs are not finished)",
-       safe_div(true_res, finished)},
-      {"satisfaction_rate", "1", "truly solved within the time limit / finished",
-       safe_div(T(Count::Satisfied), finished)},
+      {"resolved_within_limit_share", "1", "true resolutions within the domain's time limit",
+       safe_div(T(Count::ResolvedWithinLimit), true_res)},
       {"time_to_response_mean_h", "h", "mean time from report to first response", rm},
       {"time_to_response_median_h", "h", "median time from report to first response", rmed},
       {"time_to_response_p90_h", "h", "90th percentile time from report to first response", rp90},
@@ -382,10 +397,22 @@ sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
       {"time_to_resolution_median_h", "h", "median time from report to true resolution", smed},
       {"time_to_resolution_p90_h", "h", "90th percentile time from report to true resolution",
        sp90},
+      {"time_from_arising_to_resolution_mean_h", "h",
+       "mean time from arising to true resolution (detection included)", am},
+      {"time_from_arising_to_resolution_median_h", "h",
+       "median time from arising to true resolution", amed},
+      {"time_from_arising_to_resolution_p90_h", "h",
+       "90th percentile time from arising to true resolution", ap90},
+      {"time_to_detection_mean_h", "h", "mean time from arising to report or grid find", dm},
+      {"time_to_detection_median_h", "h", "median time from arising to report or grid find", dmed},
       {"transfers_per_dispatched", "1", "transfers per dispatched issue",
        safe_div(T(Count::Transfers), T(Count::Dispatched))},
       {"misroutes_per_dispatched", "1", "misroutes per dispatched issue",
        safe_div(T(Count::Misroutes), T(Count::Dispatched))},
+      {"handoffs_per_dispatched", "1", "hand-offs between departments per dispatched issue",
+       safe_div(T(Count::Handoffs), T(Count::Dispatched))},
+      {"on_the_spot_closures_per_day", "1/d", "grid workers' on-the-spot closures per day",
+       safe_div(T(Count::ClosedOnSpot), days_counted)},
       {"duplicate_work_orders_per_day", "1/d", "duplicate reports handled as extra work orders",
        safe_div(T(Count::DuplicateWorkOrders), days_counted)},
       {"false_closures_per_day", "1/d", "false closures per day",

@@ -35,7 +35,7 @@ class OutcomeRecorder {
   double wait_sum_ = 0, starts_ = 0, busy_sum_ = 0, started_jobs_ = 0;  // post-warmup totals
   std::vector<double> hours_;                                           // [day][role]
   std::vector<double> dept_servers_;
-  std::vector<double> response_sample_, resolution_sample_;  // post-warmup, for summaries
+  TimeSamples sample_;  // post-warmup, for summaries
   StaffHours hours_prev_{};
   double hotline_busy_prev_ = 0;
 };

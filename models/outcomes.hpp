@@ -19,6 +19,7 @@ enum class Count : std::uint8_t {
   Closed,
   Resolved,
   FalselyClosed,
+  ClosedUnmeetable,
   Reopened,
   Escalated,
   SpawnedByCascade,
@@ -27,14 +28,17 @@ enum class Count : std::uint8_t {
   DuplicateWorkOrders,
   Transfers,
   Misroutes,
+  Handoffs,
   Whistles,
   Responses,
   RespondedWithinLimit,
   ResolvedWithinLimit,
+  Judged,
   Satisfied,
   Callbacks,
   FalseClosuresCaught,
   SupervisionFlags,
+  Expedited,
   kSize
 };
 inline constexpr std::size_t kCountSize = static_cast<std::size_t>(Count::kSize);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 #include "models/mechanisms.hpp"
 
@@ -15,12 +16,13 @@ std::int32_t base_priority(const Issue& is) {
   return sev - (is.supervised ? 3 : 0) - (is.whistled ? 6 : 0);
 }
 
-// The owner truly responsible for this part, drawn once per issue and part from the weights.
-std::uint16_t true_owner(const World& w, const Issue& is, std::uint8_t part) {
+}  // namespace
+
+std::uint16_t responsible_department(const World& w, const Issue& is, std::uint8_t part) {
   const auto& owners = w.responsibility.owners(is.part_domain[part]);
   double total = 0;
   for (const auto& o : owners) total += o.weight;
-  auto rng = w.rng(Purpose::Routing, is.key, 16u * part + 15u);
+  auto rng = w.rng(Purpose::ResponsibleOwner, is.key, part);
   double u = rng.uniform() * total;
   for (const auto& o : owners) {
     if ((u -= o.weight) <= 0) return o.department;
@@ -28,29 +30,32 @@ std::uint16_t true_owner(const World& w, const Issue& is, std::uint8_t part) {
   return owners.back().department;
 }
 
-}  // namespace
-
 void intake_complete(World& w, std::uint32_t idx, double t) {
-  Issue& is = w.issues[idx];
-  if (try_settle(w, idx, t)) return;
-  is.state = IssueState::InHandling;
+  if (!try_settle(w, idx, t)) start_handling(w, idx, t);
+}
+
+void start_handling(World& w, std::uint32_t idx, double t) {
+  move(w, idx, IssueState::InHandling, t);
   if (try_whistle(w, idx, t)) return;
-  is.parts_requested = 1;
+  move_part(w.issues[idx], 0, PartState::Requested);
   dispatch(w, idx, 0, t);
 }
 
 void dispatch(World& w, std::uint32_t idx, std::uint8_t part, double t) {
   Issue& is = w.issues[idx];
-  if (is.state != IssueState::InHandling) return;
+  if (is.state != IssueState::InHandling) {
+    throw std::logic_error("issue " + std::to_string(is.key) + " dispatched while not in handling");
+  }
   if (is.attempts == 0) w.tally(is.community).add(Count::Dispatched);
-  ++is.attempts;
+  if (is.attempts < 255) ++is.attempts;
   const std::uint8_t truth = is.part_domain[part];
   // The first part goes by the domain the call-taker filed; transfers correct it. Summoned
   // (whistled) departments meet on site, so the responsible one takes the part.
   const std::uint8_t routed = (part == 0 && !is.whistled) ? is.filed_domain : truth;
   const auto& owners = w.responsibility.owners(routed);
   const Community& com = w.city.communities[is.community];
-  std::uint16_t chosen = true_owner(w, is, part);
+  const std::uint16_t responsible = responsible_department(w, is, part);
+  std::uint16_t chosen = responsible;
   bool right = true;
   if (!is.whistled) {
     auto rng = w.rng(Purpose::Routing, is.key, 16u * part + (is.attempts & 15u));
@@ -59,7 +64,6 @@ void dispatch(World& w, std::uint32_t idx, std::uint8_t part, double t) {
       if (!(is.tried_departments >> k & 1u)) total += owners[k].weight;
     }
     double u = rng.uniform() * total;
-    const std::uint16_t responsible = chosen;
     for (std::size_t k = 0; k < owners.size(); ++k) {
       if (is.tried_departments >> k & 1u) continue;
       chosen = owners[k].department;
@@ -68,7 +72,6 @@ void dispatch(World& w, std::uint32_t idx, std::uint8_t part, double t) {
     right = routed == truth && chosen == responsible;
   }
   is.part_department[part] = chosen;
-  is.next_part = std::max(is.next_part, part);
   const auto unit = w.departments.unit_for(chosen, com);
   const Department& dep = w.department_list[chosen];
   sim::Job job;
@@ -86,16 +89,13 @@ void dispatch(World& w, std::uint32_t idx, std::uint8_t part, double t) {
     job.service_h = dep.misroute_review_h;
     w.tally(is.community).add(Count::Misroutes);
   }
-  // Two jobs for one part would let the issue close while a part is still being handled.
-  const auto bit = static_cast<std::uint8_t>(1u << part);
-  if (is.parts_in_hand & bit) throw std::logic_error("a part was dispatched while already in hand");
-  is.parts_in_hand = static_cast<std::uint8_t>(is.parts_in_hand | bit);
+  move_part(is, part, PartState::Queued);
+  is.part_unit[part] = unit;
   w.enqueue(unit, job);
 }
 
 void on_misroute_reviewed(World& w, std::uint32_t idx, std::uint8_t part, double t) {
   Issue& is = w.issues[idx];
-  if (is.state != IssueState::InHandling) return;
   const std::uint8_t routed = part == 0 ? is.filed_domain : is.part_domain[part];
   const auto& owners = w.responsibility.owners(routed);
   for (std::size_t k = 0; k < owners.size(); ++k) {
@@ -106,9 +106,22 @@ void on_misroute_reviewed(World& w, std::uint32_t idx, std::uint8_t part, double
     is.filed_domain = is.part_domain[part];
     is.tried_departments = 0;
   }
-  ++is.transfers;
+  if (is.transfers < 255) ++is.transfers;
   w.tally(is.community).add(Count::Transfers);
+  move_part(is, part, PartState::Requested);
   w.schedule(idx, EventKind::Dispatch, t + w.scenario.routing.transfer_delay_h, part);
+}
+
+void expedite(World& w, std::uint32_t idx, std::uint8_t part, std::int32_t priority) {
+  const Issue& is = w.issues[idx];
+  if (is.part_state[part] != PartState::Queued) return;  // in service, or not yet dispatched
+  auto& queue = w.departments.units()[is.part_unit[part]].queue;
+  if (!queue.raise_priority(job_id(JobKind::Work, idx, part), priority) &&
+      !queue.raise_priority(job_id(JobKind::MisrouteReview, idx, part), priority)) {
+    throw std::logic_error("issue " + std::to_string(is.key) + " part " + std::to_string(part) +
+                           " is queued but not in the unit it was sent to");
+  }
+  w.tally(is.community).add(Count::Expedited);
 }
 
 }  // namespace gov

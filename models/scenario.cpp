@@ -171,6 +171,11 @@ void describe(sim::config::Visitor& v, DomainSettings& s) {
            .unit = "d",
            .min = 0,
            .max = 1e5});
+  v.value("unmeetable_share", s.unmeetable_share,
+          {.meaning = "share of demands that cannot be met under policy (closed with an "
+                      "explanation; a call-back does not reopen them)",
+           .min = 0,
+           .max = 1});
   v.value("settleable", s.settleable,
           {.meaning = "minor issues of this domain can be settled in the community"});
 }
@@ -258,6 +263,15 @@ void describe(sim::config::Visitor& v, GridSettings& s) {
            .max = 1e4});
   v.value("on_the_spot_skill", s.on_the_spot_skill,
           {.meaning = "integrated: chance a grid worker closes a minor issue on the spot",
+           .min = 0,
+           .max = 1});
+  v.value("on_the_spot_h", s.on_the_spot_h,
+          {.meaning = "patrol time an on-the-spot fix takes (fewer finds that day)",
+           .unit = "h",
+           .min = 0,
+           .max = 24});
+  v.value("on_the_spot_false_closure_prob", s.on_the_spot_false_closure_prob,
+          {.meaning = "chance an on-the-spot closure is false (call-backs catch it)",
            .min = 0,
            .max = 1});
   v.value(
@@ -348,6 +362,29 @@ void describe(sim::config::Visitor& v, ResidentDynamicsSettings& s) {
            .max = 100});
   v.value("atomisation", s.atomisation,
           {.meaning = "how much few ties lower reporting (0 = not at all)", .min = 0, .max = 1});
+  v.value("judgement_solved_in_time", s.judgement_solved_in_time,
+          {.meaning = "chance a resident is satisfied with a case solved within its time limit",
+           .min = 0,
+           .max = 1});
+  v.value("judgement_solved_late", s.judgement_solved_late,
+          {.meaning = "chance a resident is satisfied with a case solved after its time limit",
+           .min = 0,
+           .max = 1});
+  v.value("judgement_unmeetable", s.judgement_unmeetable,
+          {.meaning = "chance a resident accepts the explanation of an unmeetable demand",
+           .min = 0,
+           .max = 1});
+  v.value("judgement_unsolved", s.judgement_unsolved,
+          {.meaning = "chance a resident is satisfied although the problem is still there",
+           .min = 0,
+           .max = 1});
+  v.value(
+      "judgement_penalty_per_transfer", s.judgement_penalty_per_transfer,
+      {.meaning = "satisfaction chance lost per transfer between departments", .min = 0, .max = 1});
+  v.value("judgement_penalty_per_reopening", s.judgement_penalty_per_reopening,
+          {.meaning = "satisfaction chance lost per reopening (the resident had to complain again)",
+           .min = 0,
+           .max = 1});
 }
 
 void describe(sim::config::Visitor& v, ClosureSettings& s) {
@@ -412,8 +449,17 @@ void describe(sim::config::Visitor& v, ClosedLoop& s) {
   v.value("supervision_staff_per_district", s.supervision_staff_per_district,
           {.meaning = "supervisors per district at population.scale 1", .min = 0, .max = 1e4});
   v.value("accountability_strength", s.accountability_strength,
-          {.meaning = "cut in a department's false-closure chance per caught false closure "
-                      "rate (0..1)",
+          {.meaning = "cut in a department's false-closure chance at a caught share of 1 "
+                      "(target = base x (1 - strength x caught share))",
+           .min = 0,
+           .max = 1});
+  v.value("scoring_period_days", s.scoring_period_days,
+          {.meaning = "how often departments are scored on call-back results",
+           .unit = "d",
+           .min = 1,
+           .max = 3650});
+  v.value("accountability_adjustment", s.accountability_adjustment,
+          {.meaning = "share of the gap to its target a department closes per scoring period",
            .min = 0,
            .max = 1});
 }

@@ -64,6 +64,7 @@ struct DomainSettings {
   double escalation_limit_h = 240.0;
   double duplicate_mean = 0.2;
   double latent_giveup_mean_days = 10.0;
+  double unmeetable_share = 0.1;
   bool settleable = false;
 };
 
@@ -95,6 +96,8 @@ struct GridSettings {
   double finds_per_worker_per_day = 3.0;
   double rekey_delay_h = 24.0;
   double on_the_spot_skill = 0.5;
+  double on_the_spot_h = 0.5;
+  double on_the_spot_false_closure_prob = 0.12;
   double patrol_hours_per_worker_per_day = 8.0;
 };
 
@@ -130,6 +133,12 @@ struct ResidentDynamicsSettings {
   double word_of_mouth_rate_per_day = 0.02;
   double security_sensitivity = 0.5;
   double atomisation = 0.5;
+  double judgement_solved_in_time = 0.95;
+  double judgement_solved_late = 0.6;
+  double judgement_unmeetable = 0.3;
+  double judgement_unsolved = 0.05;
+  double judgement_penalty_per_transfer = 0.1;
+  double judgement_penalty_per_reopening = 0.15;
 };
 
 struct ClosureSettings {
@@ -164,6 +173,8 @@ struct ClosedLoop {
   double callback_share = 0.8;
   double supervision_staff_per_district = 5.0;
   double accountability_strength = 0.5;
+  std::int64_t scoring_period_days = 30;
+  double accountability_adjustment = 0.5;
 };
 struct SocialParticipation {
   bool enabled = false;

@@ -1,5 +1,8 @@
 #include "models/world.hpp"
 
+#include "models/mechanisms.hpp"
+
+#include <cmath>
 #include <limits>
 
 namespace gov {
@@ -9,20 +12,18 @@ World::World(const Scenario& s, City c, Residents r)
       seed(static_cast<std::uint64_t>(s.run.seed)),
       city(std::move(c)),
       residents(std::move(r)),
+      capacities(derive_capacities(s, city)),
       department_list(make_departments(s)),
       departments(
-          department_list, city, s.routing, s.population.scale, s.policies.resource_sinking.share,
+          department_list, city, s.routing, capacities.scale, s.policies.resource_sinking.share,
           s.policies.source_governance.enabled ? s.policies.source_governance.prevention_share
                                                : 0.0),
       responsibility(department_list),
-      hotline(
-          std::max(1, static_cast<int>(std::lround(s.hotline.call_takers * s.population.scale)))),
       agenda(1.0),
-      communities(city.communities.size()),
       adoption_day(city.districts.size(), 0.0),
-      today(city.districts.size()),
-      department_wait_h_today(department_list.size(), 0.0),
-      department_starts_today(department_list.size(), 0.0) {
+      hot_spots(city.communities.size()),
+      community_capacity(city.communities.size()),
+      opinion(city.communities.size()) {
   for (const auto& d : s.domains) domain_settings[*domain_index(d.name)] = d;
   coupling = s.cascades.coupling;
   if (coupling.empty()) {
@@ -37,14 +38,34 @@ World::World(const Scenario& s, City c, Residents r)
     pop += com.residents;
   }
   mean_density = pop > 0 && dens > 0 ? dens / pop : 1.0;
-  for (auto& cs : communities) cs.trust_index = s.population.initial_trust;
+
+  const std::size_t nc = city.communities.size();
+  patrols.latent.resize(nc);
+  whistles.left_this_week.assign(nc, 0.0);
+  stock.issues.assign(nc, 0);
+  stock.safety_issues.assign(nc, 0);
+  for (auto& o : opinion) o.trust_index = s.population.initial_trust;
+  const std::size_t nd = department_list.size();
+  accountability.false_closure_prob.resize(nd);
+  for (std::size_t d = 0; d < nd; ++d)
+    accountability.false_closure_prob[d] = department_list[d].false_closure_prob;
+  accountability.closures.assign(nd, 0.0);
+  accountability.callbacks.assign(nd, 0.0);
+  accountability.caught.assign(nd, 0.0);
+  accountability.false_closures.assign(nd, 0.0);
+
+  hotline.call_takers = sim::ServiceUnit(capacities.call_takers);
   double expected_reports_per_day = 0;
   for (const auto& d : domain_settings) {
     expected_reports_per_day += d.incidence_per_1000_per_day * d.report_propensity;
   }
   expected_reports_per_day *= static_cast<double>(city.residents()) / 1000.0;
-  consultations_per_hour =
+  hotline.consultations_per_hour =
       s.hotline.consultations_per_issue_report * expected_reports_per_day / 24.0;
+
+  ledger.today.resize(city.districts.size());
+  ledger.department_wait_h_today.assign(nd, 0.0);
+  ledger.department_starts_today.assign(nd, 0.0);
 }
 
 std::uint32_t World::new_issue(const Issue& proto) {
@@ -60,16 +81,18 @@ std::uint32_t World::new_issue(const Issue& proto) {
   return idx;
 }
 
-void World::schedule(std::uint32_t issue, EventKind kind, double time_h, std::uint8_t aux) {
+void World::schedule(std::uint32_t issue, EventKind kind, double time_h, std::uint8_t part) {
   ++issues[issue].pending;
-  agenda.push({time_h, issues[issue].key, issue, kind, aux});
+  agenda.push({time_h, issues[issue].key, issue, kind, part});
 }
 
 void World::release(std::uint32_t issue) {
   Issue& is = issues[issue];
   --is.pending;
-  const bool terminal = !is_open(is.state);
-  if (is.pending == 0 && terminal) free_issues.push_back(issue);
+  if (is.pending == 0 && !is_open(is.state)) {
+    log_issue(*this, is);  // its record is final: nothing refers to it any more
+    free_issues.push_back(issue);
+  }
 }
 
 void World::enqueue(std::uint32_t unit, const sim::Job& job) {
@@ -77,20 +100,6 @@ void World::enqueue(std::uint32_t unit, const sim::Job& job) {
   auto& u = departments.units()[unit];
   ++u.arrivals;
   u.queue.arrive(job);
-}
-
-void World::leave_open_stock(Issue& is) {
-  --open_stock;
-  CommunityState& cs = communities[is.community];
-  --cs.open_issues;
-  if (is.domain == kPublicSafety) --cs.open_safety_issues;
-}
-
-void World::enter_open_stock(Issue& is) {
-  ++open_stock;
-  CommunityState& cs = communities[is.community];
-  ++cs.open_issues;
-  if (is.domain == kPublicSafety) ++cs.open_safety_issues;
 }
 
 }  // namespace gov

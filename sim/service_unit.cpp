@@ -37,7 +37,15 @@ void ServiceUnit::integrate_to(double t) {
 
 bool ServiceUnit::raise_priority(std::uint64_t id, std::int32_t priority) {
   const auto it = waiting_slot_by_id_.find(id);
-  if (it == waiting_slot_by_id_.end()) return false;
+  if (it == waiting_slot_by_id_.end()) {
+    // Handed in but not yet reached by advance(): it will enter the queue with the new priority.
+    for (std::size_t k = next_arrival_; k < arrivals_.size(); ++k) {
+      if (arrivals_[k].id != id) continue;
+      arrivals_[k].priority = std::min(arrivals_[k].priority, priority);
+      return true;
+    }
+    return false;
+  }
   Job& job = slots_[it->second];
   if (priority >= job.priority) return true;
   job.priority = priority;

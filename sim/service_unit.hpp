@@ -41,7 +41,8 @@ class ServiceUnit {
   // order. Deterministic for a given sequence of arrive() calls.
   void advance(double until_h, std::vector<JobEvent>& out);
 
-  // Moves a waiting job ahead (supervision, escalation); false if it is not waiting here.
+  // Moves a waiting (or handed-in, not yet reached) job ahead to `priority` if that is ahead of
+  // its own (supervision, escalation); false if no such job waits here.
   bool raise_priority(std::uint64_t id, std::int32_t priority);
 
   double now_h() const { return now_h_; }

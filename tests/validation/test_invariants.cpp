@@ -1,6 +1,9 @@
 // Stock and flow, every day: arrivals = departures + change in stock.
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <map>
+
 #include "models/governance_model.hpp"
 #include "tests/support.hpp"
 
@@ -39,7 +42,7 @@ TEST_CASE("stock-and-flow identities hold every day of a run", "[validation][inv
   for (std::size_t d = 0; d < nd; ++d) open_end += r.open_at_end(r.days_recorded() - 1, d);
   CHECK(arisen + reopened == left + open_end);
   CHECK(reopened > 0);
-  CHECK(model.world().open_stock == static_cast<std::uint64_t>(open_end));
+  CHECK(model.world().stock.total == static_cast<std::uint64_t>(open_end));
   // Each resolved issue's timestamps are ordered (checked daily by the model as well).
   for (const auto& is : model.world().issues) {
     if (is.t_report >= 0) REQUIRE(is.t_report >= is.t_arise);
@@ -47,32 +50,59 @@ TEST_CASE("stock-and-flow identities hold every day of a run", "[validation][inv
   }
 }
 
-TEST_CASE("every true resolution is counted once, and as satisfied when within its time limit",
+TEST_CASE("every demand is logged once, with one fate, and every judgement is counted",
           "[validation][invariants]") {
   gov::Scenario s = test::small_city(20);
   s.run.warmup_days = 0;
-  s.run.issue_log = "full";  // without call-backs every finished issue is logged when it finishes
+  s.run.issue_log = "full";
   s.policies.hotline_grid_integration.enabled = true;  // on-the-spot closures
   s.policies.party_leadership.enabled = true;          // community settlement
   s.policies.whistle.enabled = true;
   gov::GovernanceModel model(s);
   const auto rec = model.run();
-  double solved = 0, in_time = 0, on_spot = 0;
-  for (const auto& r : model.world().issue_log) {
-    const auto fate = static_cast<gov::IssueState>(r.fate);
-    const bool truly = fate == gov::IssueState::Settled || fate == gov::IssueState::OnSpot ||
-                       (fate == gov::IssueState::Closed && !r.false_closure);
-    if (!truly) continue;
+  using S = gov::IssueState;
+  double solved = 0, in_time = 0, on_spot = 0, satisfied = 0;
+  std::array<double, gov::kIssueStateCount> fates{};
+  for (const auto& r : model.world().ledger.issue_log) {
+    const auto state = static_cast<S>(r.state);
+    fates[r.state] += 1;
+    satisfied += r.satisfied ? 1 : 0;
+    if (!gov::is_resolved(state)) continue;
     solved += 1;
-    on_spot += fate == gov::IssueState::OnSpot ? 1 : 0;
+    on_spot += r.closer == static_cast<std::uint8_t>(gov::Closer::GridWorker) ? 1 : 0;
     if (r.t_close - r.t_report <= model.world().domain(r.domain).time_limit_h) in_time += 1;
   }
   auto total = [&](const std::string& name) { return test::series_total(rec, name); };
+  // With no warm-up every issue is in the cohort, and the log holds each exactly once.
+  const auto& cohort = model.world().ledger.cohort;
+  CHECK(static_cast<double>(model.world().ledger.issue_log.size()) == total("city_arising"));
+  CHECK(cohort.arisen == total("city_arising"));
+  for (std::size_t k = 0; k < gov::kIssueStateCount; ++k) {
+    INFO(gov::kIssueStateNames[k]);
+    CHECK(fates[k] == cohort.by_state[k]);
+  }
   CHECK(on_spot > 0);
-  CHECK(solved ==
-        total("city_resolved") + total("city_settled_in_community") + total("city_closed_on_spot"));
-  CHECK(in_time == total("city_satisfied"));
+  CHECK(fates[static_cast<std::size_t>(S::Unmeetable)] > 0);
+  CHECK(solved == total("city_resolved") + total("city_settled_in_community"));
   CHECK(in_time == total("city_resolved_within_limit"));
+  // Without call-backs nothing is reopened: each case is judged once, at its final outcome.
+  CHECK(satisfied == total("city_satisfied"));
+  CHECK(satisfied == cohort.satisfied);
+  CHECK(total("city_judged") == cohort.arisen - cohort.open() - cohort.in(S::Dropped));
+}
+
+TEST_CASE("the per-demand shares add up to one", "[validation][invariants]") {
+  gov::Scenario s = test::small_city(30);
+  s.policies.closed_loop.enabled = true;
+  gov::GovernanceModel model(s);
+  const auto rec = model.run();
+  std::map<std::string, double> v;
+  for (const auto& sc : rec.summary) v[sc.name] = sc.value;
+  CHECK(v.at("resolution_rate") + v.at("unmeetable_share") + v.at("falsely_closed_share") +
+            v.at("open_share") + v.at("dropped_share") ==
+        Approx(1.0).epsilon(1e-12));
+  CHECK(v.at("resolution_rate") < v.at("resolution_rate_received"));
+  CHECK(v.at("satisfaction_rate") < v.at("resolution_rate") + v.at("unmeetable_share"));
 }
 
 TEST_CASE("a whistle blown during a sequential handoff dispatches no part twice",

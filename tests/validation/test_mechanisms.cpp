@@ -33,9 +33,8 @@ Outcome run(const gov::Scenario& s) {
     o.totals[v.name.substr(5)] = test::series_total(rec, v.name);
   }
   double sum = 0, n = 0;
-  for (const auto& r : model.world().issue_log) {
-    if (r.parts >= 2 && r.fate == static_cast<std::uint8_t>(gov::IssueState::Closed) &&
-        !r.false_closure) {
+  for (const auto& r : model.world().ledger.issue_log) {
+    if (r.parts >= 2 && r.state == static_cast<std::uint8_t>(gov::IssueState::ClosedTrue)) {
       sum += r.t_close - r.t_report;
       n += 1;
     }
@@ -112,7 +111,10 @@ TEST_CASE("call-back verification catches false closures", "[validation][switch:
   CHECK(before.t("false_closures_caught") == 0);
   CHECK(after.t("false_closures_caught") > 0.9 * after.t("falsely_closed") - 50);
   CHECK(after.s("resolution_rate") > before.s("resolution_rate") + 0.05);
+  // Accountability acts through periodic scoring: weekly, closing the whole gap at each score.
   s.policies.closed_loop.accountability_strength = 1.0;
+  s.policies.closed_loop.scoring_period_days = 7;
+  s.policies.closed_loop.accountability_adjustment = 1.0;
   const Outcome deterred = run(s);
   CHECK(deterred.t("falsely_closed") < 0.5 * after.t("falsely_closed"));
 }

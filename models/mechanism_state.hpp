@@ -1,0 +1,72 @@
+#pragma once
+// The state each mechanism owns, one struct per mechanism file; World holds one of each. A
+// mechanism writes only its own struct, the issues it is handed and the ledger; it may read the
+// others' (e.g. routing reads the department queues).
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "models/domains.hpp"
+#include "sim/service_unit.hpp"
+
+namespace gov {
+
+// incidence.cpp: recent arising per community and domain, and the hot spots found from it (P9).
+struct HotSpots {
+  std::array<float, kDomainCount> recent_rate{};  // smoothed daily arising per domain
+  std::array<std::uint16_t, kDomainCount> arisen_today{};
+  std::array<bool, kDomainCount> hotspot{};
+};
+
+// detection.cpp: the latent issues of a community, waiting to be reported or found.
+struct LatentRef {
+  std::uint32_t issue;
+  std::uint64_t key;  // the slot may be reused once the issue is gone
+};
+struct GridPatrols {
+  std::vector<std::vector<LatentRef>> latent;  // per community
+};
+
+// hotline.cpp: the 12345 centre's call-takers as one queue.
+struct HotlineCentre {
+  sim::ServiceUnit call_takers;
+  std::vector<sim::JobEvent> events;
+  // Consultations per hour: the scenario's ratio to the issue reports expected at initial trust,
+  // fixed when the world is built, so every policy sees the same stream.
+  double consultations_per_hour = 0;
+};
+
+// settlement.cpp: what a community's Party organisation and volunteers can still take today.
+struct CommunityCapacity {
+  double mediation_left_today = 0;
+  double volunteer_left_today = 0;
+};
+
+// cross_domain.cpp: whistles a community may still blow this week (P6).
+struct WhistleQuotas {
+  std::vector<double> left_this_week;  // per community
+};
+
+// accountability.cpp: each department's current false-closure chance and what the call-backs
+// of the current scoring period saw (P7). Only closures where the loop is in force are scored.
+struct Accountability {
+  std::vector<double> false_closure_prob;  // per department, moves with scoring
+  std::vector<double> closures, false_closures, callbacks, caught;  // per department, this period
+};
+
+// resident_dynamics.cpp: what a community thinks of government, and how safe it feels.
+struct CommunityOpinion {
+  double trust_index = 0;  // word of mouth
+  double outcome_sum_today = 0;
+  double outcomes_today = 0;
+  double security = 1;
+};
+
+// lifecycle.cpp: the open stock where it is.
+struct OpenStock {
+  std::vector<std::uint32_t> issues;         // per community
+  std::vector<std::uint32_t> safety_issues;  // per community, public-safety domain
+  std::uint64_t total = 0;
+};
+
+}  // namespace gov
