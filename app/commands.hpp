@@ -23,6 +23,18 @@ struct RunArgs {
 int cmd_run(const RunArgs& args);
 int cmd_validate(const std::vector<std::string>& files);
 
+struct CalibrateArgs {
+  std::string file;
+  std::string output;  // default results/NAME.h5
+  int threads = 0;
+  bool resume = false;
+  bool overwrite = false;
+  bool progress = true;
+};
+int cmd_calibrate(const CalibrateArgs& args);
+// Throws InputError unless the calibration file and every scenario it implies are valid.
+void check_calibration(const std::string& file);
+
 struct InspectArgs {
   std::string file;
   std::string format = "table";  // table | json

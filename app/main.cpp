@@ -35,6 +35,19 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--compare-metric", run.compare_metrics,
                       "metric(s) printed in the comparison after an experiment; default all");
 
+  app::CalibrateArgs calibrate;
+  auto* calibrate_cmd = cli.add_subcommand(
+      "calibrate", "Fit a calibration file's free parameters to its published targets (ABC-SMC)");
+  calibrate_cmd->add_option("file", calibrate.file, "calibration YAML (docs/calibration.md)")
+      ->required();
+  calibrate_cmd->add_option("-o,--output", calibrate.output,
+                            "HDF5 results file (default results/NAME.h5)");
+  calibrate_cmd->add_option("--threads", calibrate.threads, "worker threads (0 = all cores)")
+      ->check(CLI::Range(0, 1024));
+  calibrate_cmd->add_flag("--resume", calibrate.resume, "continue an interrupted calibration");
+  calibrate_cmd->add_flag("--overwrite", calibrate.overwrite, "replace an existing results file");
+  calibrate_cmd->add_flag("!--no-progress", calibrate.progress, "no progress output");
+
   std::vector<std::string> validate_files;
   auto* validate_cmd =
       cli.add_subcommand("validate", "Check scenario and experiment files without running");
@@ -84,6 +97,7 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) return app::cmd_run(run);
     if (*validate_cmd) return app::cmd_validate(validate_files);
+    if (*calibrate_cmd) return app::cmd_calibrate(calibrate);
     if (*city_cmd) return app::cmd_inspect_city(inspect);
     if (*params_cmd) return app::cmd_inspect_params();
     if (*compare_cmd) return app::cmd_compare(compare);

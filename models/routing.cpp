@@ -47,6 +47,7 @@ void dispatch(World& w, std::uint32_t idx, std::uint8_t part, double t) {
     throw std::logic_error("issue " + std::to_string(is.key) + " dispatched while not in handling");
   }
   if (is.attempts == 0) w.tally(is.community).add(Count::Dispatched);
+  w.tally(is.community).add(Count::Pushes);
   if (is.attempts < 255) ++is.attempts;
   const std::uint8_t truth = is.part_domain[part];
   // The first part goes by the domain the call-taker filed; transfers correct it. Summoned

@@ -1,5 +1,7 @@
 #include "sim/experiment_spec.hpp"
 
+#include "sim/spec_input.hpp"
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -16,6 +18,12 @@ using config::Document;
 using config::join_path;
 
 namespace {
+
+using spec_input::canonical_of;
+using spec_input::int_in_range;
+using spec_input::missing;
+using spec_input::read_file_text;
+using spec_input::valid_name;
 
 constexpr std::int64_t kMaxReplicates = 1'000'000;
 constexpr std::int64_t kMaxDays = 1'000'000;
@@ -287,46 +295,9 @@ class ScrambledSobol {
   std::uint64_t index_ = 0;
 };
 
-std::int64_t int_in_range(const Document& map, std::string_view key, const std::string& path,
-                          std::int64_t min, std::int64_t max) {
-  const Document node = map.child(key);
-  const std::int64_t v = node.as_int(path);
-  if (v < min || v > max) {
-    throw InputError(node.location(), path,
-                     "out of range: expected " + std::to_string(min) +
-                         " <= value <= " + std::to_string(max) + ", got " + std::to_string(v));
-  }
-  return v;
-}
-
-[[noreturn]] void missing(const Document& map, const std::string& map_path, std::string_view key,
-                          std::string_view why = "") {
-  std::string msg = "missing required key '" + std::string(key) + "'";
-  if (!why.empty()) msg += " (" + std::string(why) + ")";
-  throw InputError(map.location(), join_path(map_path, key), msg);
-}
-
 // A file named in the experiment, relative to it; an error at the naming node when absent.
 fs::path named_file(const ExperimentSpec& spec, const Document& node, const std::string& path) {
-  const fs::path file = (spec.file.parent_path() / node.as_string(path)).lexically_normal();
-  std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) {
-    throw InputError(node.location(), path, "file not found: " + file.string());
-  }
-  return file;
-}
-
-bool valid_policy_name(std::string_view name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_';
-  });
-}
-
-fs::path canonical_of(const fs::path& p) {
-  std::error_code ec;
-  fs::path c = fs::weakly_canonical(p, ec);
-  return ec ? p.lexically_normal() : c;
+  return spec_input::named_file(spec.file, node, path);
 }
 
 // An overlay file's own keys. A top-level `extends` (which lets the file run standalone) must name
@@ -376,7 +347,7 @@ void read_policies(ExperimentSpec& spec, const Document& experiment) {
   // Duplicate names are refused by the YAML reader, with the line of the first one.
   for (const std::string& name : policies.keys()) {
     const std::string path = "experiment.policies." + name;
-    if (!valid_policy_name(name)) {
+    if (!valid_name(name)) {
       throw InputError(policies.key_location(name), path,
                        "policy names may only use letters, digits, '-' and '_'");
     }
@@ -468,7 +439,7 @@ void read_scalars(ExperimentSpec& spec, const Document& e) {
   if (e.has("name")) {
     // The name makes the default results path, results/NAME.h5.
     spec.name = e.child("name").as_string("experiment.name");
-    if (!valid_policy_name(spec.name)) {
+    if (!valid_name(spec.name)) {
       throw InputError(
           e.location("name"), "experiment.name",
           "experiment names may only use letters, digits, '-' and '_', got '" + spec.name + "'");
@@ -495,11 +466,6 @@ void read_scalars(ExperimentSpec& spec, const Document& e) {
     spec.population_scale = scale;
     spec.population_scale_loc = e.location("population_scale");
   }
-}
-
-std::string read_file_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 std::string padded(int n) {

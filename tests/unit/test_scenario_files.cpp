@@ -6,16 +6,30 @@
 
 #include "models/governance_model.hpp"
 #include "models/scenario_loader.hpp"
+#include "sim/calibration_spec.hpp"
 #include "sim/experiment_spec.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;
 
 TEST_CASE("every scenario under scenarios/ validates and smoke-runs", "[unit][scenarios]") {
-  std::size_t scenarios = 0, experiments = 0;
+  std::size_t scenarios = 0, experiments = 0, calibrations = 0;
   for (const auto& entry : fs::recursive_directory_iterator(test::source_dir() / "scenarios")) {
     if (entry.path().extension() != ".yaml") continue;
     INFO(entry.path().string());
+    if (sim::is_calibration_file(entry.path())) {
+      // Both corners of the prior box give valid scenarios.
+      const auto spec = sim::load_calibration(entry.path());
+      std::vector<double> low, high;
+      for (const auto& p : spec.parameters) {
+        low.push_back(p.low);
+        high.push_back(p.high);
+      }
+      REQUIRE_NOTHROW(gov::load_scenario(sim::with_parameters(spec, spec.base, low)));
+      REQUIRE_NOTHROW(gov::load_scenario(sim::with_parameters(spec, spec.base, high)));
+      ++calibrations;
+      continue;
+    }
     if (sim::is_experiment_file(entry.path())) {
       const auto spec = sim::load_experiment(entry.path());
       for (const auto& plan : sim::expand(spec)) REQUIRE_NOTHROW(gov::load_scenario(plan.scenario));
@@ -35,6 +49,7 @@ TEST_CASE("every scenario under scenarios/ validates and smoke-runs", "[unit][sc
   }
   CHECK(scenarios >= 12);
   CHECK(experiments >= 1);
+  CHECK(calibrations >= 1);
 }
 
 TEST_CASE("docs/scenarios.md is the generated parameter reference", "[unit][scenarios][docs]") {

@@ -1,0 +1,23 @@
+#pragma once
+// What the commands that run the model share: day overrides written into a scenario (so the
+// model's reader range-checks them), the output check made before any run, the thread limit and
+// the time stamp stored in results files.
+#include <tbb/global_control.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "sim/config_yaml.hpp"
+
+namespace app {
+
+// `run.days` set to `days` (from `loc`, a flag or a file's line); a warm-up at least as long is
+// dropped.
+sim::config::Document with_days(sim::config::Document doc, double days, const sim::SourceLoc& loc);
+// Refuses, before any run starts, an output path that cannot become the results file.
+void check_output(const std::filesystem::path& output);
+std::unique_ptr<tbb::global_control> thread_limit(int threads);
+std::string utc_now();
+
+}  // namespace app
