@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <optional>
 
 #include "app/commands.hpp"
 #include "app/run_support.hpp"
@@ -158,7 +159,8 @@ void print_figures(std::ostream& out, const std::vector<sim::CalibrationFigure>&
 
 // Reads a calibration file and checks, before anything runs, the scenarios at both corners of
 // the prior box and every held-out policy's overlay.
-Calibration prepare(const std::string& calibration_file) {
+Calibration prepare(const std::string& calibration_file,
+                    std::optional<double> scale = std::nullopt) {
   Calibration c;
   c.spec = sim::load_calibration(calibration_file);
   const auto& spec = c.spec;
@@ -167,6 +169,10 @@ Calibration prepare(const std::string& calibration_file) {
   if (spec.population_scale) {
     c.base =
         c.base.with_value("population.scale", *spec.population_scale, spec.population_scale_loc);
+  }
+  if (scale) {
+    if (!std::isfinite(*scale)) throw sim::InputError("--scale: expected a finite number");
+    c.base = c.base.with_value("population.scale", *scale, {"--scale", 0, 0});
   }
   // Both corners of the prior box are read and range-checked before anything runs.
   std::vector<double> low, high;
@@ -221,8 +227,37 @@ void check_calibration(const std::string& file) {
   (void)prepare(file);
 }
 
+namespace {
+
+// --evaluate: the base scenario as it stands (no parameter drawn) against the targets and the
+// held-out figures, at the file's or the given scale.
+int evaluate(const Calibration& c, std::ostream& out) {
+  const auto& spec = c.spec;
+  const auto limit = thread_limit(0);
+  std::vector<double> targets, held;
+  auto run = [&](const Document& overlay) {
+    gov::Scenario s = gov::load_scenario(c.base.merged(overlay));
+    s.run.seed = static_cast<std::int64_t>(spec.seed & kSeedMask);
+    return gov::GovernanceModel(s).run();
+  };
+  targets = c.observe(spec.targets, run(Document()));
+  for (std::size_t i = 0; i < spec.held_out.size(); ++i)
+    held.push_back(c.observe({spec.held_out[i]}, run(c.held_overlays[i]))[0]);
+  out << fmt::format("targets: the base scenario at population scale {:g}, seed {}\n", c.scale,
+                     spec.seed);
+  print_figures(out, spec.targets, targets, true);
+  if (!spec.held_out.empty()) {
+    out << "\nheld out (never fitted): the base scenario with each figure's policy\n";
+    print_figures(out, spec.held_out, held, false);
+  }
+  return sim::kExitOk;
+}
+
+}  // namespace
+
 int cmd_calibrate(const CalibrateArgs& args) {
-  const Calibration c = prepare(args.file);
+  const Calibration c = prepare(args.file, args.scale);
+  if (args.evaluate) return evaluate(c, std::cout);
   const auto& spec = c.spec;
   std::vector<sim::AbcPrior> priors;
   for (const auto& p : spec.parameters) priors.push_back({p.key, p.low, p.high, p.log_scale});

@@ -30,6 +30,8 @@ struct CalibrateArgs {
   bool resume = false;
   bool overwrite = false;
   bool progress = true;
+  bool evaluate = false;        // only report the base scenario against the figures
+  std::optional<double> scale;  // override population.scale
 };
 int cmd_calibrate(const CalibrateArgs& args);
 // Throws InputError unless the calibration file and every scenario it implies are valid.

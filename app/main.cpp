@@ -47,6 +47,10 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_flag("--resume", calibrate.resume, "continue an interrupted calibration");
   calibrate_cmd->add_flag("--overwrite", calibrate.overwrite, "replace an existing results file");
   calibrate_cmd->add_flag("!--no-progress", calibrate.progress, "no progress output");
+  calibrate_cmd->add_flag("--evaluate", calibrate.evaluate,
+                          "only run the base scenario and report it against the targets and "
+                          "held-out figures (nothing fitted, nothing written)");
+  calibrate_cmd->add_option("--scale", calibrate.scale, "override population.scale");
 
   std::vector<std::string> validate_files;
   auto* validate_cmd =

@@ -3,8 +3,11 @@
 // broken calibration file is refused at its line with exit 2 and nothing written.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "analysis/results_reader.hpp"
 #include "tests/cli/process.hpp"
@@ -84,4 +87,42 @@ TEST_CASE("a broken calibration file is refused at its line, before anything run
       CHECK_FALSE(fs::exists(dir.path() / "out.h5.parts"));
     }
   }
+}
+
+TEST_CASE("an interrupted calibration resumes to the same posterior", "[cli][calibration]") {
+  const test::TempDir tmp;
+  const fs::path& dir = tmp.path();
+  const std::string file = (test::source_dir() / "tests/data/calibration/tiny.yaml").string();
+  const fs::path full = dir / "full.h5", cut = dir / "cut.h5";
+  const auto r = test::run_govsim({"calibrate", file, "-o", full.string(), "--no-progress"}, dir);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  // One thread, so that the signal lands between the first proposal and the last.
+  const auto p =
+      test::spawn_govsim({"calibrate", file, "-o", cut.string(), "--no-progress", "--threads", "1"},
+                         dir / "cut.out", dir / "cut.err");
+  const fs::path parts = dir / "cut.h5.parts" / "runs";
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  bool have_part = false;
+  while (!have_part && std::chrono::steady_clock::now() < deadline) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(parts, ec))
+      have_part |= e.path().extension() == ".h5";
+    if (!have_part) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  REQUIRE(have_part);
+  ::kill(p.pid, SIGTERM);
+  const int code = test::wait_exit(p);
+  INFO(test::slurp(dir / "cut.err"));
+  REQUIRE(code == 130);
+  CHECK_FALSE(fs::exists(cut));
+  const auto resumed =
+      test::run_govsim({"calibrate", file, "-o", cut.string(), "--no-progress", "--resume"}, dir);
+  INFO(resumed.err);
+  REQUIRE(resumed.code == 0);
+  const analysis::ResultsFile a(full), b(cut);
+  CHECK(a.variable("abc-smc", "posterior_value").data ==
+        b.variable("abc-smc", "posterior_value").data);
+  CHECK(a.variable("abc-smc", "tried_distance").data ==
+        b.variable("abc-smc", "tried_distance").data);
 }

@@ -49,6 +49,7 @@ TEST_CASE("halving department capacity lowers resolution and satisfaction",
 TEST_CASE("unmeetable demands are explained, not solved, and lower satisfaction",
           "[validation][lifecycle]") {
   gov::Scenario s = test::small_city(40);
+  s.residents.judgement_unmeetable = 0.3;  // an explanation satisfies less often than a solution
   for (auto& d : s.domains) d.unmeetable_share = 0.0;
   const Run none = run(s);
   for (auto& d : s.domains) d.unmeetable_share = 0.3;
@@ -63,8 +64,12 @@ TEST_CASE("on-the-spot closures take patrol time, can be false and are caught by
           "[validation][lifecycle]") {
   gov::Scenario s = test::small_city(40);
   s.policies.hotline_grid_integration.enabled = true;
-  // Patrol time, not sight, limits finds: 8 h a find, 16 h of patrol a community a day.
-  for (auto& d : s.domains) d.patrol_visibility = 0.5;
+  // Patrol time, not sight, limits finds: 8 h a find, 16 h of patrol a community a day, and
+  // few issues reported, so the latent pool stays full.
+  for (auto& d : s.domains) {
+    d.patrol_visibility = 0.5;
+    d.report_propensity = 0.1;
+  }
   s.grid.finds_per_worker_per_day = 1.0;
   s.grid.workers_per_cell = 0.4;
   s.grid.on_the_spot_skill = 1.0;

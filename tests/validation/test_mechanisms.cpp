@@ -64,6 +64,9 @@ TEST_CASE("every policy switch has a mechanism test", "[validation][completeness
 TEST_CASE("merging overlapping departments removes their transfers and cuts waiting",
           "[validation][switch:department_integration]") {
   gov::Scenario s = base();
+  // Call-takers' classification errors, which merging does not touch, are held low so that the
+  // misroutes from overlapping duties show.
+  s.hotline.classification_error = 0.08;
   const Outcome before = run(s);
   s.policies.department_integration.merge_groups = {
       {"urban_management", "housing_construction", "ecology_environment"},
