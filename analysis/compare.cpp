@@ -191,6 +191,54 @@ double Difference::width_ratio() const {
   return welch.half_width() / diff.half_width();
 }
 
+double late_growth_per_day(const std::vector<double>& series) {
+  const std::size_t n = series.size();
+  if (n < 6) return kNaN;
+  const std::size_t from = n - n / 3;
+  double sx = 0, sy = 0, sxx = 0, sxy = 0, m = 0;
+  for (std::size_t i = from; i < n; ++i) {
+    const double x = static_cast<double>(i), y = series[i];
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+    m += 1;
+  }
+  const double slope = (m * sxy - sx * sy) / (m * sxx - sx * sx);
+  const double level = sy / m;
+  return level > 0 ? slope / level : kNaN;
+}
+
+namespace {
+
+// A note for each policy whose watched stock still grows at the end of its runs.
+void note_transients(Comparison& c, const ResultsFile& file, const CompareOptions& options) {
+  for (const std::string& series : options.stock_series) {
+    std::vector<std::string> order;
+    std::map<std::string, std::pair<double, double>> growth;  // policy -> (sum, runs)
+    for (const RunInfo& r : file.runs()) {
+      const auto names = file.variable_names(r.name);
+      if (std::find(names.begin(), names.end(), series) == names.end()) continue;
+      const double g = late_growth_per_day(file.variable(r.name, series).data);
+      if (std::isnan(g)) continue;
+      if (!growth.count(r.policy)) order.push_back(r.policy);
+      growth[r.policy].first += g;
+      growth[r.policy].second += 1;
+    }
+    for (const auto& policy : order) {
+      const double mean = growth[policy].first / growth[policy].second;
+      if (mean > options.growth_warning_per_day) {
+        c.notes.push_back(fmt::format(
+            "{}: {} still grows by {:.2f} % a day over the last third of its runs; its "
+            "end-of-run numbers are read off a transient (run longer to see where it settles)",
+            policy, series, 100.0 * mean));
+      }
+    }
+  }
+}
+
+}  // namespace
+
 Comparison compare_policies(const ResultsFile& file, const CompareOptions& options) {
   const Loaded loaded = load(file);
   const auto metrics = select_metrics(loaded.metrics, options.metrics);
@@ -229,6 +277,7 @@ Comparison compare_policies(const ResultsFile& file, const CompareOptions& optio
     }
   }
   note_failures(c, file);
+  note_transients(c, file, options);
   return c;
 }
 

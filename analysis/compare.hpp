@@ -21,7 +21,16 @@ struct CompareOptions {
   // When set, compares policy P of `file` (A) with policy P of this file (B) instead of
   // comparing policies with the baseline.
   std::optional<std::filesystem::path> other_file;
+  // Stock series (one value per day) that should have levelled off by the end of a run: a
+  // policy whose runs still grow by more than `growth_warning_per_day` of their level a day over
+  // the last third of the run gets a note that its end-of-run numbers are read off a transient.
+  std::vector<std::string> stock_series;
+  double growth_warning_per_day = 0.002;
 };
+
+// Mean over a policy's runs of the relative daily growth of a stock series over the last third
+// of each run: the least-squares slope divided by the mean level. NaN without such series.
+double late_growth_per_day(const std::vector<double>& series);
 
 // One policy's runs for one metric (within one sample of a sampled design).
 struct GroupSummary {

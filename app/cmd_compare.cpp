@@ -10,6 +10,7 @@ int cmd_compare(const CompareArgs& args) {
   o.baseline = args.baseline;
   o.metrics = args.metrics;
   o.format = args.format;
+  o.stock_series = {"city_open"};  // the governance model's open stock
   if (!args.other.empty()) o.other_file = args.other;
   return analysis::compare_main(args.file, o, std::cout);
 }

@@ -220,6 +220,7 @@ int run_experiment(const RunArgs& args) {
   analysis::CompareOptions co;
   co.baseline = spec.policies.front().name;
   co.metrics = args.compare_metrics;
+  co.stock_series = {"city_open"};  // the governance model's open stock
   // A saltelli design's points are there to apportion variance, not to be compared one by one.
   const int rc = spec.sweep_method == "saltelli"
                      ? analysis::sensitivity_main(output, "", "table", std::cout, std::cerr)

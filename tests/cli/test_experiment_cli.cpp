@@ -110,6 +110,13 @@ TEST_CASE("compare finds no difference between identical policies", "[cli][exper
     }
   }
   CHECK(same_rows > 10);
+  // Eight days is all transient: the open stock still grows, and the comparison says so.
+  CHECK(r.out.find("baseline: city_open still grows by") != std::string::npos);
+  analysis::CompareOptions watch;
+  watch.stock_series = {"city_open"};
+  watch.growth_warning_per_day = 1e9;  // a threshold no run reaches: no note
+  for (const auto& n : analysis::compare_policies(file, watch).notes)
+    CHECK(n.find("still grows") == std::string::npos);
   // The file opens in HDF5's own tools.
   CHECK(std::system(
             ("h5dump -H " + out.string() + " > " + (dir / "h5dump.txt").string()).c_str()) == 0);

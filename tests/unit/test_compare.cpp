@@ -283,3 +283,17 @@ TEST_CASE("reader returns runs, metadata, summary and variables with dimensions"
                     Contains("read.h5") && Contains("no variable 'nope'"));
   CHECK_THROWS_AS(f.summary("ghost.r000"), analysis::FileError);
 }
+
+TEST_CASE("late growth of a stock series is its relative slope over the last third",
+          "[unit][compare]") {
+  // Flat for 60 days, then growing 1 a day from a level of 100 over the last 30.
+  std::vector<double> s(90, 100.0);
+  for (std::size_t i = 60; i < 90; ++i) s[i] = 100.0 + static_cast<double>(i - 60);
+  const double mean_level = 100.0 + 14.5;
+  CHECK(analysis::late_growth_per_day(s) == Approx(1.0 / mean_level));
+  CHECK(analysis::late_growth_per_day(std::vector<double>(90, 5.0)) == 0.0);
+  std::vector<double> falling(90);
+  for (std::size_t i = 0; i < 90; ++i) falling[i] = 1000.0 - static_cast<double>(i);
+  CHECK(analysis::late_growth_per_day(falling) < 0);
+  CHECK(std::isnan(analysis::late_growth_per_day({1, 2, 3})));
+}
