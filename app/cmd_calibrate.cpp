@@ -233,7 +233,6 @@ namespace {
 // held-out figures, at the file's or the given scale.
 int evaluate(const Calibration& c, std::ostream& out) {
   const auto& spec = c.spec;
-  const auto limit = thread_limit(0);
   std::vector<double> targets, held;
   auto run = [&](const Document& overlay) {
     gov::Scenario s = gov::load_scenario(c.base.merged(overlay));

@@ -45,8 +45,7 @@ struct Issue {
   std::uint8_t generation = 0;  // cascade depth
   bool unmeetable = false;      // the demand cannot be met under policy (drawn when it arises)
   bool in_cohort = false;       // arose after the warm-up: counted in per-demand outcomes
-  bool judged = false;          // the resident has judged the case's latest outcome
-  bool satisfied = false;       // ... and was satisfied with it
+  bool satisfied = false;       // the resident was satisfied with the latest outcome
   bool escalated = false;
   bool whistled = false;
   bool supervised = false;

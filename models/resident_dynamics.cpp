@@ -57,7 +57,6 @@ void judge_case(World& w, Issue& is, double t) {
   // A dropped issue was never in anyone's hands: no one asks the resident, who is not satisfied.
   is.satisfied = is.state != IssueState::Dropped &&
                  w.rng(Purpose::Judgement, is.key, is.reopened).bernoulli(p);
-  is.judged = true;
   DistrictDay& day = w.tally(is.community);
   if (is.state != IssueState::Dropped) day.add(Count::Judged);
   if (is.satisfied) day.add(Count::Satisfied);
@@ -67,7 +66,6 @@ void judge_case(World& w, Issue& is, double t) {
 
 void withdraw_judgement(World& w, Issue& is) {
   if (is.in_cohort && is.satisfied) w.ledger.cohort.satisfied -= 1;
-  is.judged = false;
   is.satisfied = false;
 }
 
