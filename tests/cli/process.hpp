@@ -5,10 +5,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern char** environ;
@@ -64,6 +67,23 @@ inline Result run_govsim(const std::vector<std::string>& args, const std::filesy
   const auto out = dir / "stdout.txt", err = dir / "stderr.txt";
   const int code = wait_exit(spawn_govsim(args, out, err, cwd));
   return {code, slurp(out), slurp(err)};
+}
+
+// Waits (up to two minutes) until the results parts directory `parts_runs` holds a finished run,
+// then sends SIGTERM to `p`. False when no part appeared in time (nothing is sent).
+inline bool terminate_after_first_part(const Process& p, const std::filesystem::path& parts_runs) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(parts_runs, ec)) {
+      if (e.path().extension() == ".h5") {
+        ::kill(p.pid, SIGTERM);
+        return true;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return false;
 }
 
 }  // namespace test

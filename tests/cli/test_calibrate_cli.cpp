@@ -3,11 +3,8 @@
 // broken calibration file is refused at its line with exit 2 and nothing written.
 #include <catch2/catch.hpp>
 
-#include <chrono>
-#include <csignal>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include "analysis/results_reader.hpp"
 #include "tests/cli/process.hpp"
@@ -101,17 +98,7 @@ TEST_CASE("an interrupted calibration resumes to the same posterior", "[cli][cal
   const auto p =
       test::spawn_govsim({"calibrate", file, "-o", cut.string(), "--no-progress", "--threads", "1"},
                          dir / "cut.out", dir / "cut.err");
-  const fs::path parts = dir / "cut.h5.parts" / "runs";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  bool have_part = false;
-  while (!have_part && std::chrono::steady_clock::now() < deadline) {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(parts, ec))
-      have_part |= e.path().extension() == ".h5";
-    if (!have_part) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  REQUIRE(have_part);
-  ::kill(p.pid, SIGTERM);
+  REQUIRE(test::terminate_after_first_part(p, dir / "cut.h5.parts" / "runs"));
   const int code = test::wait_exit(p);
   INFO(test::slurp(dir / "cut.err"));
   REQUIRE(code == 130);

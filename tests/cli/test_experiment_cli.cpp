@@ -61,17 +61,7 @@ TEST_CASE("an experiment interrupted by SIGTERM leaves no file and resumes to th
   const auto p = test::spawn_govsim(
       {"run", kTiny.string(), "-o", cut.string(), "--no-progress", "--days", "30", "--serial-runs"},
       dir / "cut.out", dir / "cut.err");
-  const fs::path parts = dir / "cut.h5.parts" / "runs";
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  bool have_part = false;
-  while (!have_part && std::chrono::steady_clock::now() < deadline) {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(parts, ec))
-      have_part |= e.path().extension() == ".h5";
-    if (!have_part) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  REQUIRE(have_part);
-  ::kill(p.pid, SIGTERM);
+  REQUIRE(test::terminate_after_first_part(p, dir / "cut.h5.parts" / "runs"));
   const int code = test::wait_exit(p);
   INFO(test::slurp(dir / "cut.err"));
   REQUIRE(code == 130);
