@@ -20,7 +20,6 @@
 #include "sim/random.hpp"
 #include "sim/results_file.hpp"
 #include "sim/spec_input.hpp"
-#include "sim/version.hpp"
 
 namespace app {
 namespace {
@@ -335,13 +334,10 @@ int cmd_calibrate(const CalibrateArgs& args) {
   }
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  writer.finish({{"govsim_version", std::string(sim::version())},
-                 {"git_commit", std::string(sim::git_commit())},
-                 {"created_utc", utc_now()},
-                 {"calibration_file", args.file},
-                 {"calibration_yaml", spec.text},
-                 {"base_scenario_yaml", c.base.to_yaml()},
-                 {"wall_seconds", fmt::format("{:.3f}", wall)}},
+  writer.finish(provenance({{"calibration_file", args.file},
+                            {"calibration_yaml", spec.text},
+                            {"base_scenario_yaml", c.base.to_yaml()},
+                            {"wall_seconds", fmt::format("{:.3f}", wall)}}),
                 order);
 
   auto& out = std::cout;

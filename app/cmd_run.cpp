@@ -24,7 +24,6 @@
 #include "sim/interrupt.hpp"
 #include "sim/progress.hpp"
 #include "sim/results_file.hpp"
-#include "sim/version.hpp"
 
 namespace app {
 namespace {
@@ -131,12 +130,9 @@ int run_single(const RunArgs& args) {
         rec.attributes.begin(),
         {{"policy", "run"}, {"replicate", "0"}, {"scenario_yaml", gov::resolved_yaml(s)}});
     writer->write_run(name, rec);
-    writer->finish({{"govsim_version", std::string(sim::version())},
-                    {"git_commit", std::string(sim::git_commit())},
-                    {"created_utc", utc_now()},
-                    {"scenario_file", args.file},
-                    {"base_scenario_yaml", gov::resolved_yaml(s)}},
-                   {name});
+    writer->finish(
+        provenance({{"scenario_file", args.file}, {"base_scenario_yaml", gov::resolved_yaml(s)}}),
+        {name});
     std::cout << "\nwrote " << args.output << '\n';
   }
   return sim::kExitOk;
@@ -206,14 +202,11 @@ int run_experiment(const RunArgs& args) {
       tasks, writer, [&](std::size_t i) { return run_model(scenarios[i], nullptr); }, ro);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  writer.finish({{"govsim_version", std::string(sim::version())},
-                 {"git_commit", std::string(sim::git_commit())},
-                 {"created_utc", utc_now()},
-                 {"experiment_file", args.file},
-                 {"experiment_yaml", spec.text},
-                 {"base_scenario_yaml", spec.base.to_yaml()},
-                 {"master_seed", std::to_string(spec.seed)},
-                 {"wall_seconds", fmt::format("{:.3f}", wall)}},
+  writer.finish(provenance({{"experiment_file", args.file},
+                            {"experiment_yaml", spec.text},
+                            {"base_scenario_yaml", spec.base.to_yaml()},
+                            {"master_seed", std::to_string(spec.seed)},
+                            {"wall_seconds", fmt::format("{:.3f}", wall)}}),
                 order);
   std::cerr << fmt::format("{} runs done, {} resumed, {} failed in {:.1f} s; wrote {}\n",
                            report.completed, report.skipped, report.failed, wall, output);

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "sim/errors.hpp"
+#include "sim/version.hpp"
 
 namespace app {
 namespace fs = std::filesystem;
@@ -62,6 +63,16 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
   return buf;
+}
+
+std::vector<std::pair<std::string, std::string>> provenance(
+    std::vector<std::pair<std::string, std::string>> own) {
+  std::vector<std::pair<std::string, std::string>> out = {
+      {"govsim_version", std::string(sim::version())},
+      {"git_commit", std::string(sim::git_commit())},
+      {"created_utc", utc_now()}};
+  out.insert(out.end(), own.begin(), own.end());
+  return out;
 }
 
 }  // namespace app

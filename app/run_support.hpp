@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sim/config_yaml.hpp"
 
@@ -19,5 +21,9 @@ sim::config::Document with_days(sim::config::Document doc, double days, const si
 void check_output(const std::filesystem::path& output);
 std::unique_ptr<tbb::global_control> thread_limit(int threads);
 std::string utc_now();
+// The root attributes every results file starts with (version, commit, creation time), followed
+// by the command's own.
+std::vector<std::pair<std::string, std::string>> provenance(
+    std::vector<std::pair<std::string, std::string>> own);
 
 }  // namespace app

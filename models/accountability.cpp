@@ -21,7 +21,7 @@ void score_departments(World& w, int day) {
       a.false_closure_prob[d] +=
           loop.accountability_adjustment * (target - a.false_closure_prob[d]);
     }
-    a.closures[d] = a.false_closures[d] = a.callbacks[d] = a.caught[d] = 0;
+    a.false_closures[d] = a.caught[d] = 0;
   }
 }
 

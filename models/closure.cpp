@@ -26,10 +26,7 @@ void close_issue(World& w, std::uint32_t idx, Closer by, std::uint16_t departmen
     const double p_false = by_department ? w.accountability.false_closure_prob[department]
                                          : w.scenario.grid.on_the_spot_false_closure_prob;
     const bool false_closure = w.rng(Purpose::Closure, is.key, is.reopened).bernoulli(p_false);
-    if (by_department && looped) {
-      w.accountability.closures[department] += 1;
-      if (false_closure) w.accountability.false_closures[department] += 1;
-    }
+    if (by_department && looped && false_closure) w.accountability.false_closures[department] += 1;
     move(w, idx, false_closure ? IssueState::ClosedFalse : IssueState::ClosedTrue, t);
   }
   if (looped && w.rng(Purpose::Callback, is.key, is.reopened)
@@ -43,12 +40,10 @@ void on_callback(World& w, std::uint32_t idx, double t) {
   DistrictDay& day = w.tally(is.community);
   day.add(Count::Callbacks);
   w.ledger.hours.call_takers += w.scenario.hotline.intake_min / 60.0;
-  const bool by_department = is.closer == Closer::Department;
-  if (by_department) w.accountability.callbacks[is.closing_department] += 1;
   if (is.state != IssueState::ClosedFalse) return;
   // Caught: reopened, supervised, and handled again from the first part.
   day.add(Count::FalseClosuresCaught);
-  if (by_department) w.accountability.caught[is.closing_department] += 1;
+  if (is.closer == Closer::Department) w.accountability.caught[is.closing_department] += 1;
   if (is.reopened < 255) ++is.reopened;
   is.supervised = true;
   is.tried_departments = 0;

@@ -50,8 +50,8 @@ struct WhistleQuotas {
 // accountability.cpp: each department's current false-closure chance and what the call-backs
 // of the current scoring period saw (P7). Only closures where the loop is in force are scored.
 struct Accountability {
-  std::vector<double> false_closure_prob;  // per department, moves with scoring
-  std::vector<double> closures, false_closures, callbacks, caught;  // per department, this period
+  std::vector<double> false_closure_prob;      // per department, moves with scoring
+  std::vector<double> false_closures, caught;  // per department, this period
 };
 
 // resident_dynamics.cpp: what a community thinks of government, and how safe it feels.

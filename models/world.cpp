@@ -49,8 +49,6 @@ World::World(const Scenario& s, City c, Residents r)
   accountability.false_closure_prob.resize(nd);
   for (std::size_t d = 0; d < nd; ++d)
     accountability.false_closure_prob[d] = department_list[d].false_closure_prob;
-  accountability.closures.assign(nd, 0.0);
-  accountability.callbacks.assign(nd, 0.0);
   accountability.caught.assign(nd, 0.0);
   accountability.false_closures.assign(nd, 0.0);
 

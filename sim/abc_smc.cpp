@@ -92,7 +92,6 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const AbcSimulator& simul
   std::vector<Eigen::VectorXd> prev_u;  // previous particles in the transformed space
   std::vector<double> prev_w;
   Eigen::MatrixXd chol;  // lower Cholesky factor of the kernel covariance
-  double kernel_log_norm = 0;
   Eigen::MatrixXd kernel_inv;
 
   for (int g = 0; g < o.generations; ++g) {
@@ -153,14 +152,15 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const AbcSimulator& simul
       result.complete = false;
       break;
     }
-    // Weights: uniform priors in the transformed space, so prior(theta) is constant inside.
+    // Weights: uniform priors in the transformed space, so prior(theta) is constant inside;
+    // the kernel's normalising constant is the same for every pair and cancels too.
     gen.weights.assign(n, 1.0);
     if (g > 0) {
       for (std::size_t i = 0; i < n; ++i) {
         double s = 0;
         for (std::size_t j = 0; j < prev_u.size(); ++j) {
           const Eigen::VectorXd diff = acc_u[i] - prev_u[j];
-          s += prev_w[j] * std::exp(-0.5 * diff.dot(kernel_inv * diff) - kernel_log_norm);
+          s += prev_w[j] * std::exp(-0.5 * diff.dot(kernel_inv * diff));
         }
         gen.weights[i] = s > 0 ? 1.0 / s : 0.0;
       }
@@ -188,9 +188,6 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const AbcSimulator& simul
     }
     chol = llt.matrixL();
     kernel_inv = llt.solve(Eigen::MatrixXd::Identity(dims, dims));
-    double log_det = 0;
-    for (Eigen::Index k = 0; k < dims; ++k) log_det += 2.0 * std::log(chol(k, k));
-    kernel_log_norm = 0.5 * log_det;  // the constant (2 pi)^(d/2) cancels in the weights
     prev_u = std::move(acc_u);
     prev_w = gen.weights;
     result.generations.push_back(std::move(gen));

@@ -98,19 +98,36 @@ CalibrationParameter read_parameter(const Document& node, const std::string& pat
   return p;
 }
 
+// The node at a concrete key path (`a.b`, `a.list[2].c`) of the base; an empty map when absent.
+Document node_at(const Document& base, const std::string& path) {
+  Document node = base;
+  std::size_t from = 0;
+  while (from < path.size()) {
+    auto end = path.find_first_of(".[", from);
+    if (end == std::string::npos) end = path.size();
+    if (end > from) node = node.child(path.substr(from, end - from));
+    if (end < path.size() && path[end] == '[') {
+      const auto close = path.find(']', end);
+      if (close == std::string::npos || close == end + 1 || !node.is_list()) return Document();
+      const std::string index = path.substr(end + 1, close - end - 1);
+      if (index.find_first_not_of("0123456789") != std::string::npos) return Document();
+      const auto items = node.as_list(path);
+      const auto i = std::stoul(index);
+      if (i >= items.size()) return Document();
+      node = items[i];
+      end = close + 1;
+    }
+    from = end + (end < path.size() && path[end] == '.' ? 1 : 0);
+  }
+  return node;
+}
+
 // The concrete key paths a parameter stands for: `[*]` over every element of the base's list.
 std::vector<std::string> expand_key(const Document& base, const std::string& key) {
   const auto star = key.find("[*]");
   if (star == std::string::npos) return {key};
   const std::string list_path = key.substr(0, star);
-  Document node = base;
-  std::size_t from = 0;
-  while (from <= list_path.size()) {
-    const auto dot = list_path.find('.', from);
-    node = node.child(list_path.substr(from, dot == std::string::npos ? dot : dot - from));
-    if (dot == std::string::npos) break;
-    from = dot + 1;
-  }
+  const Document node = node_at(base, list_path);
   if (!node.is_list() || node.empty()) {
     throw InputError(key + ": '" + list_path + "' is not a list in the base scenario");
   }
@@ -126,24 +143,8 @@ std::vector<std::string> expand_key(const Document& base, const std::string& key
 
 // The scalar at a concrete key path of the base (for `multiply`), or NaN when absent.
 double base_value(const Document& base, const std::string& path) {
-  Document node = base;
-  std::size_t from = 0;
-  while (from < path.size()) {
-    auto end = path.find_first_of(".[", from);
-    if (end == std::string::npos) end = path.size();
-    if (end > from) node = node.child(path.substr(from, end - from));
-    if (end < path.size() && path[end] == '[') {
-      const auto close = path.find(']', end);
-      const auto i = std::stoul(path.substr(end + 1, close - end - 1));
-      const auto items = node.as_list(path);
-      if (i >= items.size()) return std::nan("");
-      node = items[i];
-      end = close + 1;
-    }
-    from = end + (end < path.size() && path[end] == '.' ? 1 : 0);
-  }
-  if (!node.is_scalar()) return std::nan("");
-  return node.as_double(path);
+  const Document node = node_at(base, path);
+  return node.is_scalar() ? node.as_double(path) : std::nan("");
 }
 
 }  // namespace
