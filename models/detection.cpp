@@ -15,6 +15,11 @@ bool integrated(const World& w, std::uint32_t district, double t) {
   return w.scenario.policies.hotline_grid_integration.enabled && w.in_force(district, t);
 }
 
+// Patrol time a community's grid workers can carry over from quiet days: patrols are planned by
+// the week, and a community with less than a find a week can still save up for one.
+constexpr double kPatrolHoursKeptDays = 7.0;
+constexpr double kPatrolFindsKept = 2.0;
+
 struct Find {
   std::uint32_t issue;
   double t;
@@ -53,26 +58,43 @@ void run_patrols(World& w, int day) {
       const Issue& is = w.issues[r.issue];
       return is.key != r.key || is.state != IssueState::Latent;
     });
-    if (latent.empty() || !std::isfinite(per_find)) return;
+    if (!std::isfinite(per_find)) return;
     auto rng = w.rng(Purpose::Patrol, c, static_cast<std::uint64_t>(day));
-    // Today's patrol time, in whole finds' worth.
-    double hours_left = whole_units(w.capacities.grid_hours_per_day[c] / per_find, rng) * per_find;
     const bool fixes = integrated(w, w.city.communities[c].district, t0);
+    const auto fixable = [&](const Issue& is) {
+      return fixes && is.severity == Severity::Minor && !is.unmeetable;
+    };
+    // The issues a patrol could see today, and the patrol time finding them all would take.
+    std::vector<std::uint32_t> visible;
+    double hours_needed = 0;
     for (const auto& r : latent) {
-      if (hours_left < per_find * (1 - 1e-9)) break;
       const Issue& is = w.issues[r.issue];
       if (is.t_arise >= t0) continue;  // arises later today
       if (!rng.bernoulli(w.domain(is.domain).patrol_visibility)) continue;
+      visible.push_back(r.issue);
+      hours_needed += per_find + (fixable(is) ? g.on_the_spot_skill * g.on_the_spot_h : 0.0);
+    }
+    // Patrol time unused on a quiet day is carried over (a week's worth, and at least two finds'
+    // worth), and the time in hand is shared over the issues visible on a busy day: each is
+    // found with the same chance, and what is found is paid from it. Spending each day's time on
+    // that day's issues alone loses it on quiet days, and in a scaled-down city, where a
+    // community's patrols have a fraction of a find a day, most days are quiet: grid finds per
+    // resident would depend on the scale (docs/model-notes.md).
+    double& banked = w.patrols.hours_banked[c];
+    const double today = w.capacities.grid_hours_per_day[c];
+    banked = std::min(banked + today,
+                      std::max(kPatrolHoursKeptDays * today, kPatrolFindsKept * per_find));
+    if (visible.empty() || banked <= 0) return;
+    const double reach = std::min(1.0, banked / hours_needed);
+    for (const std::uint32_t idx : visible) {
+      if (!rng.bernoulli(reach)) continue;
+      const Issue& is = w.issues[idx];
       // Found during working hours, 08:00-18:00.
       const double t = t0 + 8.0 + 10.0 * rng.uniform();
-      hours_left -= per_find;
-      bool fix = false;
-      if (fixes && is.severity == Severity::Minor && !is.unmeetable &&
-          hours_left >= g.on_the_spot_h) {
-        fix = w.rng(Purpose::OnTheSpot, is.key).bernoulli(g.on_the_spot_skill);
-        if (fix) hours_left -= g.on_the_spot_h;
-      }
-      found[c].push_back({r.issue, t, fix});
+      const bool fix =
+          fixable(is) && w.rng(Purpose::OnTheSpot, is.key).bernoulli(g.on_the_spot_skill);
+      banked -= per_find + (fix ? g.on_the_spot_h : 0.0);
+      found[c].push_back({idx, t, fix});
     }
   });
   for (std::size_t c = 0; c < nc; ++c) {

@@ -226,8 +226,10 @@ void GovernanceModel::log_remaining_issues() {
   World& w = *w_;
   std::vector<bool> free(w.issues.size(), false);
   for (auto idx : w.free_issues) free[idx] = true;
+  // A follow-on issue due after the last day was allocated but never arose: it is no demand.
+  const double end_h = static_cast<double>(w.scenario.run.days) * 24.0;
   for (std::uint32_t idx = 0; idx < w.issues.size(); ++idx) {
-    if (!free[idx]) log_issue(w, w.issues[idx]);
+    if (!free[idx] && w.issues[idx].t_arise < end_h) log_issue(w, w.issues[idx]);
   }
 }
 

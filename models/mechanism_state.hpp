@@ -25,6 +25,9 @@ struct LatentRef {
 };
 struct GridPatrols {
   std::vector<std::vector<LatentRef>> latent;  // per community
+  // Per community: patrol hours carried over from quiet days (detection.cpp says why); below 0
+  // when a busy day overran, repaid from the next days' time.
+  std::vector<double> hours_banked;
 };
 
 // hotline.cpp: the 12345 centre's call-takers as one queue.

@@ -41,6 +41,7 @@ World::World(const Scenario& s, City c, Residents r)
 
   const std::size_t nc = city.communities.size();
   patrols.latent.resize(nc);
+  patrols.hours_banked.assign(nc, 0.0);
   whistles.left_this_week.assign(nc, 0.0);
   stock.issues.assign(nc, 0);
   stock.safety_issues.assign(nc, 0);
