@@ -1,10 +1,13 @@
 #include "analysis/compare.hpp"
 
+#include "analysis/robustness.hpp"
+#include "analysis/text_output.hpp"
+
 #include <algorithm>
 #include <cmath>
-#include <iostream>
 #include <limits>
 #include <map>
+#include <ostream>
 #include <set>
 
 #include <fmt/format.h>
@@ -12,9 +15,8 @@
 namespace analysis {
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitBadInput = 2;
 constexpr double kLevel = 0.95;
+constexpr double kAlpha = 0.05;  // flag level of adjusted p-values
 
 // ---- loading ---------------------------------------------------------------------------------
 
@@ -239,9 +241,64 @@ void note_transients(Comparison& c, const ResultsFile& file, const CompareOption
 
 }  // namespace
 
+namespace {
+
+std::vector<PrimaryMetric> primary_metrics(const ResultsFile& file, const CompareOptions& o) {
+  std::vector<PrimaryMetric> out;
+  if (o.primary_metrics.empty()) {
+    if (auto declared = file.attribute("primary_metrics"); declared && !declared->empty())
+      out = parse_primary_metrics(*declared);
+  } else {
+    for (const auto& m : o.primary_metrics)
+      for (auto& p : parse_primary_metrics(m)) out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Adjustment adjustment(const ResultsFile& file, const CompareOptions& o) {
+  if (!o.adjustment.empty()) return parse_adjustment(o.adjustment);
+  if (auto declared = file.attribute("multiple_comparisons")) return parse_adjustment(*declared);
+  return Adjustment::kHolm;
+}
+
+// The primary metrics' differences get p-values adjusted over the whole family at once.
+void adjust_primary(Comparison& c, const std::vector<PrimaryMetric>& primary, Adjustment how) {
+  std::vector<Difference*> family;
+  for (auto& row : c.rows) {
+    const bool is_primary =
+        std::any_of(primary.begin(), primary.end(),
+                    [&](const PrimaryMetric& m) { return m.name == row.metric; });
+    if (!is_primary || !row.difference) continue;
+    row.difference->p = two_sided_p(row.difference->diff, kLevel);
+    family.push_back(&*row.difference);
+  }
+  std::vector<double> p;
+  for (const Difference* d : family) p.push_back(d->p);
+  const auto adjusted = adjusted_p_values(p, how);
+  for (std::size_t i = 0; i < family.size(); ++i) family[i]->p_adjusted = adjusted[i];
+  for (const auto& m : primary) c.primary_metrics.push_back(m.name);
+  if (!primary.empty()) {
+    c.header.push_back(fmt::format("primary metrics: p-values adjusted by {} over {} comparisons",
+                                   adjustment_name(how), family.size()));
+  }
+}
+
+}  // namespace
+
 Comparison compare_policies(const ResultsFile& file, const CompareOptions& options) {
   const Loaded loaded = load(file);
-  const auto metrics = select_metrics(loaded.metrics, options.metrics);
+  const auto primary = primary_metrics(file, options);
+  const bool primary_only = options.metrics.empty() && !primary.empty() && !options.all_metrics;
+  auto metrics =
+      primary_only ? std::vector<Metric>{} : select_metrics(loaded.metrics, options.metrics);
+  // The primary metrics are always compared: their family of p-values must not depend on which
+  // other metrics are shown.
+  for (const auto& m : primary) {
+    const Metric found = select_metrics(loaded.metrics, {m.name}).front();
+    if (std::none_of(metrics.begin(), metrics.end(),
+                     [&](const Metric& x) { return x.name == m.name; }))
+      metrics.push_back(found);
+  }
   std::vector<std::string> policies;
   for (const auto& g : loaded.groups)
     if (std::find(policies.begin(), policies.end(), g.policy) == policies.end())
@@ -275,6 +332,13 @@ Comparison compare_policies(const ResultsFile& file, const CompareOptions& optio
       note_unpaired(c, noted, row);
       c.rows.push_back(std::move(row));
     }
+  }
+  adjust_primary(c, primary, adjustment(file, options));
+  if (primary_only) {
+    c.notes.push_back(
+        fmt::format("only the {} primary metrics are shown; --all (or --metric) for "
+                    "the other {}",
+                    primary.size(), loaded.metrics.size() - primary.size()));
   }
   note_failures(c, file);
   note_transients(c, file, options);
@@ -362,26 +426,21 @@ std::string percent(double pct) {
   return std::fabs(pct) >= 0.1 ? fmt::format("{:+.1f}%", pct) : fmt::format("{:+.2g}%", pct);
 }
 
-std::string number(double v, int decimals) {
-  return std::isfinite(v) ? fmt::format("{:.{}f}", v, decimals) : "";
-}
-
 std::string interval(const Interval& i, int decimals) {
   if (!i.has_interval()) return fmt::format("n={}: no interval", i.n);
   return fmt::format("[{}, {}]", number(i.lower, decimals), number(i.upper, decimals));
 }
 
-struct TextTable {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-};
-
 TextTable metric_table(const std::vector<const ComparisonRow*>& rows) {
   const int dp = mean_decimals(rows);
   const int diff_dp = difference_decimals(rows, dp);
+  const bool primary = std::any_of(rows.begin(), rows.end(), [](const ComparisonRow* r) {
+    return r->difference && !std::isnan(r->difference->p);
+  });
   TextTable t{{"policy", "n", "mean", "95% CI", "diff", "95% CI of diff", "sig", "change",
                "pairing", "Welch/paired"},
               {}};
+  if (primary) t.header.insert(t.header.end(), {"p", "adj. p", "flag"});
   for (const auto* r : rows) {
     std::vector<std::string> cells{r->group.label, std::to_string(r->group.values.size()),
                                    number(r->group.mean.estimate, dp), interval(r->group.mean, dp)};
@@ -391,8 +450,13 @@ TextTable metric_table(const std::vector<const ComparisonRow*>& rows) {
                                  d->significant() ? "*" : "", percent(d->relative_pct),
                                  d->paired ? fmt::format("paired n={}", d->diff.n) : "Welch",
                                  std::isfinite(ratio) ? fmt::format("{:.1f}x", ratio) : ""});
+      if (primary) {
+        cells.insert(cells.end(), {p_value_text(d->p), p_value_text(d->p_adjusted),
+                                   d->p_adjusted < kAlpha ? "*" : ""});
+      }
     } else {
       cells.insert(cells.end(), {"(reference)", "", "", "", "", ""});
+      if (primary) cells.insert(cells.end(), {"", "", ""});
     }
     t.rows.push_back(std::move(cells));
   }
@@ -419,75 +483,33 @@ std::string metric_title(const ComparisonRow& r) {
 const std::vector<std::string> kFootnotes{
     "diff: policy minus its reference (the baseline with the same sample), paired by replicate "
     "(the runs share random numbers) unless the pairing column says Welch.",
-    "sig *: the 95% CI of the difference excludes 0.",
+    "sig *: the 95% CI of the difference excludes 0 (not adjusted: among many rows, about one "
+    "in twenty is flagged by chance).",
+    "p, adj. p, flag (primary metrics only): two-sided p of a zero difference, adjusted over "
+    "every policy x primary metric as the header says; flag: a star where adj. p < 0.05.",
     "Welch/paired: width of the unpaired (Welch) interval divided by the paired one; how much "
     "narrower pairing made the interval."};
 
-void write_fixed(const Comparison& c, std::ostream& out) {
+void write_comparison_text(const Comparison& c, std::ostream& out) {
   for (const auto& h : c.header) out << h << '\n';
   for (const auto& rows : by_metric(c)) {
-    const TextTable t = metric_table(rows);
-    std::vector<std::size_t> width(t.header.size());
-    for (std::size_t i = 0; i < width.size(); ++i) {
-      width[i] = t.header[i].size();
-      for (const auto& r : t.rows) width[i] = std::max(width[i], r[i].size());
-    }
     out << '\n' << metric_title(*rows.front()) << '\n';
-    auto line = [&](const std::vector<std::string>& cells) {
-      std::string text = " ";
-      // The label column is left-aligned, numbers right-aligned.
-      for (std::size_t i = 0; i < cells.size(); ++i)
-        text += i == 0 ? fmt::format(" {:<{}}", cells[i], width[i])
-                       : fmt::format("  {:>{}}", cells[i], width[i]);
-      while (!text.empty() && text.back() == ' ') text.pop_back();
-      out << text << '\n';
-    };
-    line(t.header);
-    for (const auto& r : t.rows) line(r);
+    write_fixed(metric_table(rows), out);
   }
   out << '\n';
   for (const auto& f : kFootnotes) out << f << '\n';
   for (const auto& n : c.notes) out << "note: " << n << '\n';
 }
 
-std::string markdown_cell(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    if (ch == '|' || ch == '*') out += '\\';
-    out += ch;
-  }
-  return out;
-}
-
-void write_markdown(const Comparison& c, std::ostream& out) {
+void write_comparison_markdown(const Comparison& c, std::ostream& out) {
   for (const auto& h : c.header) out << "- " << markdown_cell(h) << '\n';
   for (const auto& rows : by_metric(c)) {
-    const TextTable t = metric_table(rows);
-    out << "\n### " << markdown_cell(metric_title(*rows.front())) << "\n\n|";
-    for (const auto& h : t.header) out << ' ' << markdown_cell(h) << " |";
-    out << "\n|";
-    for (std::size_t i = 0; i < t.header.size(); ++i) out << (i == 0 ? " --- |" : " ---: |");
-    for (const auto& r : t.rows) {
-      out << "\n|";
-      for (const auto& cell : r) out << ' ' << markdown_cell(cell) << " |";
-    }
-    out << '\n';
+    out << "\n### " << markdown_cell(metric_title(*rows.front())) << "\n\n";
+    write_markdown(metric_table(rows), out);
   }
   out << '\n';
   for (const auto& f : kFootnotes) out << "- " << markdown_cell(f) << '\n';
   for (const auto& n : c.notes) out << "- note: " << markdown_cell(n) << '\n';
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return out + "\"";
-}
-
-// Full precision, so the CSV can be re-analysed; empty when undefined.
-std::string csv_number(double v) {
-  return std::isfinite(v) ? fmt::format("{}", v) : "";
 }
 
 void write_csv(const Comparison& c, std::ostream& out) {
@@ -515,37 +537,58 @@ void write_csv(const Comparison& c, std::ostream& out) {
 
 void write_comparison(const Comparison& comparison, const std::string& format, std::ostream& out) {
   if (format == "table") {
-    write_fixed(comparison, out);
+    write_comparison_text(comparison, out);
   } else if (format == "csv") {
     write_csv(comparison, out);
   } else if (format == "markdown") {
-    write_markdown(comparison, out);
+    write_comparison_markdown(comparison, out);
   } else {
     throw BadInput(fmt::format("unknown format '{}'; available: table, csv, markdown", format));
   }
 }
 
-int compare_main(const std::filesystem::path& file, const CompareOptions& options,
-                 std::ostream& out) {
-  return compare_main(file, options, out, std::cerr);
+Robustness analyse_uncertainty(const ResultsFile& file, const CompareOptions& options) {
+  const auto primary = primary_metrics(file, options);
+  if (primary.empty()) {
+    throw BadInput(fmt::format(
+        "{} is an uncertainty experiment, read on its primary metrics: the file declares none, so "
+        "pass --primary NAME:higher|lower",
+        file.path().string()));
+  }
+  RobustnessOptions ro;
+  ro.adjustment = adjustment(file, options);
+  ro.alpha = kAlpha;
+  ro.level = kLevel;
+  const DrawTable table = draw_table(file, options.baseline, primary);
+  Robustness r = analyse_draws(table, ro);
+  std::string parameters;
+  for (const auto& p : table.parameters) parameters += (parameters.empty() ? "" : ", ") + p;
+  r.header = {fmt::format("file: {} ({} runs), an uncertainty experiment", file.path().string(),
+                          file.runs().size()),
+              fmt::format("baseline: {}; {} policies on {} draws x {} replicate(s) each",
+                          options.baseline, table.policies.size(), r.draws, table.replicates),
+              "drawn: " + parameters};
+  Comparison notes;
+  note_failures(notes, file);
+  note_transients(notes, file, options);
+  r.notes.insert(r.notes.end(), notes.notes.begin(), notes.notes.end());
+  return r;
 }
 
-int compare_main(const std::filesystem::path& file, const CompareOptions& options,
-                 std::ostream& out, std::ostream& err) {
-  try {
-    if (options.format != "table" && options.format != "csv" && options.format != "markdown")
-      throw BadInput(
-          fmt::format("unknown format '{}'; available: table, csv, markdown", options.format));
-    const ResultsFile a(file);
-    const Comparison c = options.other_file
-                             ? compare_files(a, ResultsFile(*options.other_file), options)
-                             : compare_policies(a, options);
-    write_comparison(c, options.format, out);
-    return kExitOk;
-  } catch (const BadInput& e) {
-    err << "govsim compare: error: " << e.what() << '\n';
-    return kExitBadInput;
+void write_compare_report(const std::filesystem::path& file, const CompareOptions& options,
+                          std::ostream& out) {
+  if (options.format != "table" && options.format != "csv" && options.format != "markdown")
+    throw BadInput(
+        fmt::format("unknown format '{}'; available: table, csv, markdown", options.format));
+  const ResultsFile a(file);
+  if (!options.other_file && is_uncertainty_experiment(a)) {
+    write_robustness(analyse_uncertainty(a, options), options.format, out);
+    return;
   }
+  const Comparison c = options.other_file
+                           ? compare_files(a, ResultsFile(*options.other_file), options)
+                           : compare_policies(a, options);
+  write_comparison(c, options.format, out);
 }
 
 }  // namespace analysis

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/results_reader.hpp"
+#include "analysis/robustness.hpp"
 #include "analysis/statistics.hpp"
 
 namespace analysis {
@@ -26,6 +27,16 @@ struct CompareOptions {
   // the last third of the run gets a note that its end-of-run numbers are read off a transient.
   std::vector<std::string> stock_series;
   double growth_warning_per_day = 0.002;
+  // The metrics conclusions are drawn on, "name:higher" or "name:lower"; empty = those the
+  // experiment declared (the file's `primary_metrics` attribute). Their p-values are adjusted for
+  // multiple comparisons over policies x primary metrics: `adjustment` is holm or bh, empty =
+  // the experiment's choice, else holm. An uncertainty experiment is analysed over its draws
+  // (analysis/robustness.hpp) and needs them.
+  std::vector<std::string> primary_metrics;
+  std::string adjustment;
+  // With primary metrics and no `metrics`, only the primary metrics are compared unless this is
+  // set (`--all`): fifty tables per policy scroll past unread.
+  bool all_metrics = false;
 };
 
 // Mean over a policy's runs of the relative daily growth of a stock series over the last third
@@ -47,6 +58,8 @@ struct Difference {
   Interval diff;               // group - reference: the paired interval when paired, else Welch
   Interval welch;              // the unpaired interval, always, to show what pairing bought
   double relative_pct = kNaN;  // diff / mean of the reference runs used, in percent
+  double p = kNaN;             // two-sided, of a zero difference; primary metrics only
+  double p_adjusted = kNaN;    // over the family of policies x primary metrics
 
   bool significant() const { return diff.excludes(0.0); }
   // Welch width over paired width; NaN when unpaired or either interval is missing.
@@ -62,9 +75,10 @@ struct ComparisonRow {
 };
 
 struct Comparison {
-  std::vector<std::string> header;  // what was compared with what
-  std::vector<ComparisonRow> rows;  // grouped by metric
-  std::vector<std::string> notes;   // unpaired rows, missing groups, failed runs
+  std::vector<std::string> header;           // what was compared with what
+  std::vector<std::string> primary_metrics;  // whose rows carry adjusted p-values
+  std::vector<ComparisonRow> rows;           // grouped by metric
+  std::vector<std::string> notes;            // unpaired rows, missing groups, failed runs
 };
 
 // Policies of one file against `options.baseline`. Throws BadInput for an unknown baseline or
@@ -73,15 +87,16 @@ Comparison compare_policies(const ResultsFile& file, const CompareOptions& optio
 // Policy P of `a` against policy P of `b` (diff = B - A), paired by replicate only where the
 // replicates' seeds match.
 Comparison compare_files(const ResultsFile& a, const ResultsFile& b, const CompareOptions& options);
+// An uncertainty experiment's policies over its draws, on the primary metrics of `options` or of
+// the file. Throws BadInput when there are none, or for an unknown baseline or metric.
+Robustness analyse_uncertainty(const ResultsFile& file, const CompareOptions& options);
 // `format` is table, csv or markdown; throws BadInput otherwise.
 void write_comparison(const Comparison& comparison, const std::string& format, std::ostream& out);
 
-// The command: prints the comparison on `out`; returns 0, or 2 after printing the reason on
-// `err` (std::cerr in the first overload) for bad input (missing or foreign file, unknown
-// baseline, metric or format).
-int compare_main(const std::filesystem::path& file, const CompareOptions& options,
-                 std::ostream& out);
-int compare_main(const std::filesystem::path& file, const CompareOptions& options,
-                 std::ostream& out, std::ostream& err);
+// `govsim compare`: the comparison of a results file (or two) on `out`, as `options.format`
+// says; an uncertainty experiment's analysis over its draws. Throws BadInput for a missing or
+// foreign file, an unknown baseline, metric or format; the command reports it (exit code 2).
+void write_compare_report(const std::filesystem::path& file, const CompareOptions& options,
+                          std::ostream& out);
 
 }  // namespace analysis

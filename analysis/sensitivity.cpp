@@ -1,5 +1,7 @@
 #include "analysis/sensitivity.hpp"
 
+#include "analysis/text_output.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -18,8 +20,6 @@
 namespace analysis {
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitBadInput = 2;
 // The command's resamples: cheap next to the runs, and enough for a steady standard deviation.
 constexpr int kCommandBootstrap = 1000;
 // Fixed, so that the same file always prints the same intervals.
@@ -332,17 +332,6 @@ std::string fixed(double v) {
   return std::isfinite(v) ? fmt::format("{:.3f}", v) : "-";
 }
 
-std::string csv_number(double v) {
-  return std::isfinite(v) ? fmt::format("{}", v) : "";
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char ch : s) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return out + "\"";
-}
-
 void write_table(const std::vector<SensitivityResult>& results, std::ostream& out) {
   for (const SensitivityResult& r : results) {
     std::string title = r.metric;
@@ -471,33 +460,27 @@ void write_sensitivity(const std::vector<SensitivityResult>& results, const std:
   }
 }
 
-int sensitivity_main(const std::filesystem::path& file, const std::string& metric,
-                     const std::string& format, std::ostream& out, std::ostream& err) {
-  try {
-    check_format(format);
-    const ResultsFile results_file(file);
-    const Sweep sweep = load_sweep(results_file);
-    std::vector<std::string> metrics;
-    if (metric.empty()) {
-      for (const Metric& m : sweep.metrics) metrics.push_back(m.name);
-    } else {
-      metrics.push_back(metric);
-    }
-    std::vector<SensitivityResult> results;
-    for (const auto& m : metrics) {
-      results.push_back(analyse(sweep, m, kCommandBootstrapSeed, kCommandBootstrap));
-      // An explicit metric that no policy could estimate is an error, not an empty table.
-      if (!metric.empty() && results.back().policies.empty()) {
-        throw BadInput(fmt::format("{}: no indices for {}: {}", file.string(), metric,
-                                   list(results.back().notes)));
-      }
-    }
-    write_sensitivity(results, format, out);
-    return kExitOk;
-  } catch (const BadInput& e) {
-    err << "govsim sensitivity: error: " << e.what() << '\n';
-    return kExitBadInput;
+void write_sensitivity_report(const std::filesystem::path& file, const std::string& metric,
+                              const std::string& format, std::ostream& out) {
+  check_format(format);
+  const ResultsFile results_file(file);
+  const Sweep sweep = load_sweep(results_file);
+  std::vector<std::string> metrics;
+  if (metric.empty()) {
+    for (const Metric& m : sweep.metrics) metrics.push_back(m.name);
+  } else {
+    metrics.push_back(metric);
   }
+  std::vector<SensitivityResult> results;
+  for (const auto& m : metrics) {
+    results.push_back(analyse(sweep, m, kCommandBootstrapSeed, kCommandBootstrap));
+    // An explicit metric that no policy could estimate is an error, not an empty table.
+    if (!metric.empty() && results.back().policies.empty()) {
+      throw BadInput(fmt::format("{}: no indices for {}: {}", file.string(), metric,
+                                 list(results.back().notes)));
+    }
+  }
+  write_sensitivity(results, format, out);
 }
 
 }  // namespace analysis

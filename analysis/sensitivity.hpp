@@ -71,9 +71,9 @@ void write_sensitivity(const std::vector<SensitivityResult>& results, const std:
                        std::ostream& out);
 
 // `govsim sensitivity FILE [--metric M] [--format table|csv]`: the indices of `metric` (every
-// summary metric when empty) for every policy, on `out`. Returns 0, or 2 after printing the reason
-// on `err` for bad input (missing or foreign file, not a saltelli sweep, unknown metric or format).
-int sensitivity_main(const std::filesystem::path& file, const std::string& metric,
-                     const std::string& format, std::ostream& out, std::ostream& err);
+// summary metric when empty) for every policy, on `out`. Throws BadInput for a missing or foreign
+// file, not a saltelli sweep, an unknown metric or format; the command reports it (exit code 2).
+void write_sensitivity_report(const std::filesystem::path& file, const std::string& metric,
+                              const std::string& format, std::ostream& out);
 
 }  // namespace analysis

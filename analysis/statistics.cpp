@@ -1,98 +1,24 @@
 #include "analysis/statistics.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <numbers>
 #include <stdexcept>
 #include <vector>
+
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
 
 namespace analysis {
 namespace {
 
-// Continued fraction of the regularized incomplete beta function (modified Lentz method,
-// Numerical Recipes 6.4); converges quickly for x < (a + 1) / (a + b + 2).
-double beta_continued_fraction(double a, double b, double x) {
-  constexpr double kTiny = 1e-300;
-  constexpr double kEps = 1e-15;
-  constexpr int kMaxIterations = 100000;
-  const double qab = a + b, qap = a + 1.0, qam = a - 1.0;
-  double c = 1.0;
-  double d = 1.0 - qab * x / qap;
-  if (std::fabs(d) < kTiny) d = kTiny;
-  d = 1.0 / d;
-  double h = d;
-  for (int m = 1; m <= kMaxIterations; ++m) {
-    const double m2 = 2.0 * m;
-    double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-    d = 1.0 + aa * d;
-    if (std::fabs(d) < kTiny) d = kTiny;
-    c = 1.0 + aa / c;
-    if (std::fabs(c) < kTiny) c = kTiny;
-    d = 1.0 / d;
-    h *= d * c;
-    aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-    d = 1.0 + aa * d;
-    if (std::fabs(d) < kTiny) d = kTiny;
-    c = 1.0 + aa / c;
-    if (std::fabs(c) < kTiny) c = kTiny;
-    d = 1.0 / d;
-    const double delta = d * c;
-    h *= delta;
-    if (std::fabs(delta - 1.0) < kEps) return h;
-  }
-  throw std::runtime_error("incomplete beta: continued fraction did not converge");
-}
-
-// I_x(a, b), the regularized incomplete beta function.
-double incomplete_beta(double a, double b, double x) {
-  if (x <= 0.0) return 0.0;
-  if (x >= 1.0) return 1.0;
-  const double log_front =
-      std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
-  const double front = std::exp(log_front);
-  if (x < (a + 1.0) / (a + b + 2.0)) return front * beta_continued_fraction(a, b, x) / a;
-  return 1.0 - front * beta_continued_fraction(b, a, 1.0 - x) / b;
-}
-
-double normal_cdf(double x) {
-  return 0.5 * std::erfc(-x / std::numbers::sqrt2);
-}
-
-double normal_pdf(double x) {
-  return std::exp(-0.5 * x * x) / std::sqrt(2.0 * std::numbers::pi);
-}
-
-double student_t_pdf(double t, double df) {
-  const double log_c =
-      std::lgamma((df + 1.0) / 2.0) - std::lgamma(df / 2.0) - 0.5 * std::log(df * std::numbers::pi);
-  return std::exp(log_c - (df + 1.0) / 2.0 * std::log1p(t * t / df));
-}
-
-// Beyond this many degrees of freedom the t and normal quantiles agree to ~1e-7 relative, and
-// the continued fraction would need many iterations.
+// Beyond this many degrees of freedom the t distribution is the normal one to double precision
+// in the quantiles used here (Welch's df can be huge when one sample has no spread).
 constexpr double kNormalDf = 1e8;
 
-// Solves cdf(x) = p for x >= 0 (p >= 0.5) by Newton steps kept inside a bisection bracket.
-template <class Cdf, class Pdf>
-double solve_upper_quantile(double p, Cdf cdf, Pdf pdf) {
-  double lo = 0.0, hi = 1.0;
-  while (cdf(hi) < p) {
-    lo = hi;
-    hi *= 2.0;
-    if (!std::isfinite(hi)) return hi;
-  }
-  double x = 0.5 * (lo + hi);
-  for (int i = 0; i < 200; ++i) {
-    const double f = cdf(x) - p;
-    if (f == 0.0) return x;
-    (f < 0.0 ? lo : hi) = x;
-    const double density = pdf(x);
-    double next = density > 0.0 ? x - f / density : 0.5 * (lo + hi);
-    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-    if (std::fabs(next - x) <= 1e-15 * std::fabs(x) || hi - lo <= 1e-15 * hi) return next;
-    x = next;
-  }
-  return x;
-}
+// Boost.Math raises domain and overflow errors as exceptions; the callers check their inputs
+// first, so any that remains is a bug, and the exception says where.
+using boost::math::normal_distribution;
+using boost::math::students_t_distribution;
 
 void check_probability(double p) {
   if (!(p > 0.0 && p < 1.0)) throw std::invalid_argument("quantile: p must be in (0, 1)");
@@ -127,34 +53,20 @@ double sample_sd(std::span<const double> x) {
 
 double student_t_cdf(double t, double df) {
   if (!(df > 0.0)) throw std::invalid_argument("Student t: df must be positive");
-  if (df >= kNormalDf) return normal_cdf(t);
-  const double t2 = t * t;
-  // P(|T| > |t|) from whichever incomplete-beta argument is far from 1: near t = 0 the
-  // argument df / (df + t^2) rounds to 1 and would lose every digit of t^2.
-  const double both_tails = t2 < df ? 1.0 - incomplete_beta(0.5, df / 2.0, t2 / (df + t2))
-                                    : incomplete_beta(df / 2.0, 0.5, df / (df + t2));
-  return t >= 0.0 ? 1.0 - 0.5 * both_tails : 0.5 * both_tails;
+  if (df >= kNormalDf) return boost::math::cdf(normal_distribution<double>(), t);
+  return boost::math::cdf(students_t_distribution<double>(df), t);
 }
 
 double normal_quantile(double p) {
   check_probability(p);
-  if (p == 0.5) return 0.0;
-  if (p < 0.5) return -normal_quantile(1.0 - p);
-  return solve_upper_quantile(p, normal_cdf, normal_pdf);
+  return boost::math::quantile(normal_distribution<double>(), p);
 }
 
 double student_t_quantile(double p, double df) {
   check_probability(p);
   if (!(df > 0.0)) throw std::invalid_argument("Student t: df must be positive");
-  if (p == 0.5) return 0.0;
-  if (p < 0.5) return -student_t_quantile(1.0 - p, df);
   if (df >= kNormalDf) return normal_quantile(p);
-  // Closed forms for one and two degrees of freedom.
-  if (df == 1.0) return std::tan(std::numbers::pi * (p - 0.5));
-  if (df == 2.0) return (2.0 * p - 1.0) / std::sqrt(2.0 * p * (1.0 - p));
-  return solve_upper_quantile(
-      p, [df](double t) { return student_t_cdf(t, df); },
-      [df](double t) { return student_t_pdf(t, df); });
+  return boost::math::quantile(students_t_distribution<double>(df), p);
 }
 
 Interval mean_ci(std::span<const double> x, double level) {
@@ -188,6 +100,50 @@ Interval welch_difference_ci(std::span<const double> treated, std::span<const do
   if (se == 0.0) return centred(diff, 0.0, n, nt + nr - 2.0);
   const double df = (vt + vr) * (vt + vr) / (vt * vt / (nt - 1.0) + vr * vr / (nr - 1.0));
   return centred(diff, t_for_level(level, df) * se, n, df);
+}
+
+double two_sided_p(const Interval& i, double level) {
+  if (!i.has_interval()) return kNaN;
+  const double half = i.half_width();
+  if (half == 0.0) return i.estimate == 0.0 ? 1.0 : 0.0;
+  const double se = half / t_for_level(level, i.df);
+  return 2.0 * student_t_cdf(-std::fabs(i.estimate) / se, i.df);
+}
+
+std::vector<double> adjusted_p_values(std::span<const double> p, Adjustment how) {
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < p.size(); ++i)
+    if (!std::isnan(p[i])) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return p[a] < p[b]; });
+  const double m = static_cast<double>(order.size());
+  std::vector<double> out(p.size(), kNaN);
+  if (how == Adjustment::kHolm) {
+    // The k-th smallest (from 0) times m - k, kept non-decreasing.
+    double running = 0.0;
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      running = std::max(running, std::min(1.0, (m - static_cast<double>(k)) * p[order[k]]));
+      out[order[k]] = running;
+    }
+  } else {
+    // The k-th smallest (from 1) times m / k, kept non-increasing from the largest down.
+    double running = 1.0;
+    for (std::size_t k = order.size(); k-- > 0;) {
+      running = std::min(running, m / static_cast<double>(k + 1) * p[order[k]]);
+      out[order[k]] = running;
+    }
+  }
+  return out;
+}
+
+double quantile(std::span<const double> x, double q) {
+  if (x.empty()) throw std::invalid_argument("quantile of no values");
+  if (!(q >= 0.0 && q <= 1.0)) throw std::invalid_argument("quantile: q must be in [0, 1]");
+  std::vector<double> v(x.begin(), x.end());
+  std::sort(v.begin(), v.end());
+  const double h = q * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  const std::size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
 }  // namespace analysis

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <limits>
 #include <span>
+#include <vector>
 
 namespace analysis {
 
@@ -31,7 +32,7 @@ double mean(std::span<const double> x);
 double sample_sd(std::span<const double> x);
 
 // Student-t distribution with df > 0 degrees of freedom (non-integer df allowed, as Welch's
-// test needs; df = infinity gives the normal distribution). Accurate to ~1e-12.
+// test needs; df = infinity gives the normal distribution), from Boost.Math.
 double student_t_cdf(double t, double df);
 // The p-quantile, 0 < p < 1.
 double student_t_quantile(double p, double df);
@@ -48,5 +49,23 @@ Interval paired_difference_ci(std::span<const double> treated, std::span<const d
 // Welch-Satterthwaite degrees of freedom).
 Interval welch_difference_ci(std::span<const double> treated, std::span<const double> reference,
                              double level = 0.95);
+
+// Two-sided p-value of "the true value is 0" from an interval built with a t quantile at
+// `level` (as the functions above build them): 1 when the estimate and the interval are all 0,
+// 0 when the interval has no width but the estimate is not 0, NaN without an interval.
+double two_sided_p(const Interval& i, double level = 0.95);
+
+// How a family of p-values is adjusted for multiple comparisons.
+enum class Adjustment {
+  kHolm,               // Holm (1979) step-down: controls the family-wise error rate
+  kBenjaminiHochberg,  // Benjamini & Hochberg (1995) step-up: controls the false discovery rate
+};
+// Adjusted p-values in the input's order (compare each with the level, e.g. 0.05). NaN entries
+// stay NaN and are not counted in the family.
+std::vector<double> adjusted_p_values(std::span<const double> p, Adjustment how);
+
+// The q-quantile, 0 <= q <= 1, by linear interpolation between order statistics (R's type 7).
+// Throws std::invalid_argument for empty input.
+double quantile(std::span<const double> x, double q);
 
 }  // namespace analysis

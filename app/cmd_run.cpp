@@ -160,10 +160,38 @@ std::vector<gov::Scenario> plan_scenarios(const sim::ExperimentSpec& spec,
   return out;
 }
 
+// A two-day probe of the first run: every primary metric must be a summary the model writes, so
+// that a misspelt name fails now rather than after the experiment.
+void check_primary_metrics(const sim::ExperimentSpec& spec, const gov::Scenario& first) {
+  if (spec.primary_metrics.empty()) return;
+  gov::Scenario probe = first;
+  probe.run.days = 2;
+  probe.run.warmup_days = 0;
+  const sim::RunRecord rec = gov::GovernanceModel(probe).run();
+  for (const sim::PrimaryMetric& m : spec.primary_metrics) {
+    if (std::any_of(rec.summary.begin(), rec.summary.end(),
+                    [&](const auto& s) { return s.name == m.name; }))
+      continue;
+    std::string names;
+    for (const auto& s : rec.summary) names += (names.empty() ? "" : ", ") + s.name;
+    throw sim::InputError(m.loc, "experiment.primary_metrics." + m.name,
+                          "not a summary metric of the model; available: " + names);
+  }
+}
+
+// The primary metrics as the results file records them: "name:higher,name:lower".
+std::string primary_metrics_attribute(const sim::ExperimentSpec& spec) {
+  std::string out;
+  for (const sim::PrimaryMetric& m : spec.primary_metrics)
+    out += (out.empty() ? "" : ",") + m.name + (m.higher_is_better ? ":higher" : ":lower");
+  return out;
+}
+
 int run_experiment(const RunArgs& args) {
   const sim::ExperimentSpec spec = sim::load_experiment(args.file);
   const auto plans = sim::expand(spec);
   const auto scenarios = plan_scenarios(spec, plans, {args.days, args.seed, args.scale});
+  check_primary_metrics(spec, scenarios.front());
   const std::string output = args.output.empty() ? "results/" + spec.name + ".h5" : args.output;
   check_output(output);
   if (fs::path(output).has_parent_path()) fs::create_directories(fs::path(output).parent_path());
@@ -202,12 +230,16 @@ int run_experiment(const RunArgs& args) {
       tasks, writer, [&](std::size_t i) { return run_model(scenarios[i], nullptr); }, ro);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  writer.finish(provenance({{"experiment_file", args.file},
-                            {"experiment_yaml", spec.text},
-                            {"base_scenario_yaml", spec.base.to_yaml()},
-                            {"master_seed", std::to_string(spec.seed)},
-                            {"wall_seconds", fmt::format("{:.3f}", wall)}}),
-                order);
+  sim::Attributes root{{"experiment_file", args.file},
+                       {"experiment_yaml", spec.text},
+                       {"base_scenario_yaml", spec.base.to_yaml()},
+                       {"master_seed", std::to_string(spec.seed)},
+                       {"wall_seconds", fmt::format("{:.3f}", wall)}};
+  if (!spec.primary_metrics.empty()) {
+    root.emplace_back("primary_metrics", primary_metrics_attribute(spec));
+    root.emplace_back("multiple_comparisons", spec.multiple_comparisons);
+  }
+  writer.finish(provenance(root), order);
   std::cerr << fmt::format("{} runs done, {} resumed, {} failed in {:.1f} s; wrote {}\n",
                            report.completed, report.skipped, report.failed, wall, output);
   analysis::CompareOptions co;
@@ -215,9 +247,13 @@ int run_experiment(const RunArgs& args) {
   co.metrics = args.compare_metrics;
   co.stock_series = {"city_open"};  // the governance model's open stock
   // A saltelli design's points are there to apportion variance, not to be compared one by one.
-  const int rc = spec.sweep_method == "saltelli"
-                     ? analysis::sensitivity_main(output, "", "table", std::cout, std::cerr)
-                     : analysis::compare_main(output, co, std::cout);
+  const int rc = report_bad_input(spec.sweep_method == "saltelli" ? "sensitivity" : "compare", [&] {
+    if (spec.sweep_method == "saltelli") {
+      analysis::write_sensitivity_report(output, "", "table", std::cout);
+    } else {
+      analysis::write_compare_report(output, co, std::cout);
+    }
+  });
   return report.failed > 0 ? sim::kExitInternal : rc;
 }
 
@@ -237,7 +273,7 @@ int cmd_validate(const std::vector<std::string>& files) {
     } else if (sim::is_experiment_file(f)) {
       const auto spec = sim::load_experiment(f);
       const auto plans = sim::expand(spec);
-      plan_scenarios(spec, plans, {});
+      check_primary_metrics(spec, plan_scenarios(spec, plans, {}).front());
       std::cout << fmt::format("ok: {} (experiment: {} runs)\n", f, plans.size());
     } else {
       const auto s = gov::load_scenario_file(f);

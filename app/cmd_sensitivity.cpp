@@ -2,11 +2,14 @@
 
 #include "analysis/sensitivity.hpp"
 #include "app/commands.hpp"
+#include "app/run_support.hpp"
 
 namespace app {
 
 int cmd_sensitivity(const SensitivityArgs& args) {
-  return analysis::sensitivity_main(args.file, args.metric, args.format, std::cout, std::cerr);
+  return report_bad_input("sensitivity", [&] {
+    analysis::write_sensitivity_report(args.file, args.metric, args.format, std::cout);
+  });
 }
 
 }  // namespace app

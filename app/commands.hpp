@@ -51,6 +51,9 @@ struct CompareArgs {
   std::string baseline = "baseline";
   std::vector<std::string> metrics;
   std::string format = "table";
+  std::vector<std::string> primary_metrics;
+  std::string adjustment;
+  bool all_metrics = false;
 };
 int cmd_compare(const CompareArgs& args);
 

@@ -79,6 +79,17 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--metric", compare.metrics, "summary metric(s); default all");
   compare_cmd->add_option("--format", compare.format, "table, csv or markdown")
       ->check(CLI::IsMember({"table", "csv", "markdown"}));
+  compare_cmd->add_option("--primary", compare.primary_metrics,
+                          "primary metric(s) as NAME:higher or NAME:lower (which way is better); "
+                          "default: the experiment's primary_metrics");
+  compare_cmd
+      ->add_option("--adjust", compare.adjustment,
+                   "multiple-comparison adjustment of the primary metrics' p-values: holm "
+                   "(family-wise error) or bh (false discovery rate); default: the "
+                   "experiment's, else holm")
+      ->check(CLI::IsMember({"holm", "bh"}));
+  compare_cmd->add_flag("--all", compare.all_metrics,
+                        "every summary metric, not only the primary ones");
 
   app::SensitivityArgs sensitivity;
   auto* sensitivity_cmd = cli.add_subcommand(

@@ -1,22 +1,40 @@
 #pragma once
 // What the commands that run the model share: day overrides written into a scenario (so the
 // model's reader range-checks them), the output check made before any run, the thread limit and
-// the time stamp stored in results files.
+// the time stamp stored in results files, and the one place where an analysis's bad input is
+// reported.
 #include <tbb/global_control.h>
 
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "analysis/results_reader.hpp"
 #include "sim/config_yaml.hpp"
+#include "sim/errors.hpp"
 
 namespace app {
 
 // `run.days` set to `days` (from `loc`, a flag or a file's line); a warm-up at least as long is
 // dropped.
 sim::config::Document with_days(sim::config::Document doc, double days, const sim::SourceLoc& loc);
+// Runs an analysis that writes a report; returns 0, or 2 after printing "govsim COMMAND: error:"
+// and the reason when the input is bad (analysis::BadInput: a missing or foreign results file, an
+// unknown policy, metric or format). Only the app prints: the analysis throws.
+template <class Report>
+int report_bad_input(const char* command, Report&& report) {
+  try {
+    report();
+    return sim::kExitOk;
+  } catch (const analysis::BadInput& e) {
+    std::cerr << "govsim " << command << ": error: " << e.what() << '\n';
+    return sim::kExitBadInput;
+  }
+}
+
 // Refuses, before any run starts, an output path that cannot become the results file.
 void check_output(const std::filesystem::path& output);
 std::unique_ptr<tbb::global_control> thread_limit(int threads);

@@ -18,6 +18,8 @@ import re
 import subprocess
 import sys
 
+import docblock
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 METRICS = [
     ("resolution_rate", "resolved", 100, "pt"),
@@ -27,7 +29,6 @@ METRICS = [
     ("open_issues_end", "open at end", 1, ""),
     ("staff_hours_per_resolved", "staff-h per resolved", 1, "h"),
 ]
-BEGIN, END = "<!-- ablation:begin -->", "<!-- ablation:end -->"
 
 
 def compare(govsim, h5, baseline):
@@ -86,20 +87,16 @@ def main():
             lines.append(f"| {title if v is None else ''} | {v or 'as shipped'} | "
                          + " | ".join(cells) + " |")
     scale = a.scale or 1.0
-    block = "\n".join([BEGIN,
-                       f"Paired effect of each strategy (strategy − baseline, same seeds), mean over "
-                       f"3 replicates with its 95 % interval, at population scale {scale:g}, 90 days "
-                       f"(`/usr/bin/python3 scripts/ablation.py`). `*`: the interval excludes zero. "
-                       f"Rates in percentage points, times in hours.",
-                       "", *lines, END])
-    doc = ROOT / "docs/mechanisms.md"
-    text = doc.read_text()
-    if BEGIN in text and END in text and not a.only:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-        doc.write_text(text)
-        print(f"ablation.py: table written to {doc}", file=sys.stderr)
+    body = "\n".join([f"Paired effect of each strategy (strategy − baseline, same seeds), mean over "
+                      f"3 replicates with its 95 % interval, at population scale {scale:g}, 90 days "
+                      f"(`/usr/bin/python3 scripts/ablation.py`). `*`: the interval excludes zero. "
+                      f"Rates in percentage points, times in hours.",
+                      "", *lines])
+    if a.only:
+        print(docblock.block("ablation", body))
     else:
-        print(block)
+        docblock.replace(ROOT / "docs/mechanisms.md", "ablation", body)
+        print(f"ablation.py: table written to {ROOT / 'docs/mechanisms.md'}", file=sys.stderr)
 
 
 if __name__ == "__main__":

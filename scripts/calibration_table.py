@@ -9,8 +9,9 @@ import argparse
 import pathlib
 import subprocess
 
+import docblock
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BEGIN, END = "<!-- calibration:begin -->", "<!-- calibration:end -->"
 
 
 def main():
@@ -21,12 +22,8 @@ def main():
     out = subprocess.run([a.govsim, "calibrate", "scenarios/targets/guangzhou-baseline.yaml",
                           "--evaluate", "--scale", a.scale], cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout
-    block = "\n".join([BEGIN, "(`/usr/bin/python3 scripts/calibration_table.py`)", "", out.strip(),
-                       END])
-    doc = ROOT / "docs/validation.md"
-    text = doc.read_text()
-    text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
-    doc.write_text(text)
+    block = docblock.replace(ROOT / "docs/validation.md", "calibration",
+                             "(`/usr/bin/python3 scripts/calibration_table.py`)\n\n" + out.strip())
     print(block)
 
 

@@ -364,7 +364,7 @@ void read_sweep_parameter(ExperimentSpec& spec, const Document& parameters,
   if (spec.sweep_method == "grid" && p.values.empty()) {
     throw InputError(p.loc, path, "expected a list of at least one value");
   }
-  if (spec.sweep_method == "lhs" || spec.sweep_method == "saltelli") {
+  if (spec.sweep_method != "grid") {
     if (p.values.size() != 2) {
       throw InputError(p.loc, path, "expected [low, high] for method: " + spec.sweep_method);
     }
@@ -379,50 +379,123 @@ void read_sweep_parameter(ExperimentSpec& spec, const Document& parameters,
   spec.sweep.push_back(std::move(p));
 }
 
+void read_posterior(ExperimentSpec& spec, const Document& sweep) {
+  const std::string path = "experiment.sweep.posterior";
+  const Document node = sweep.child("posterior");
+  if (!node.is_map()) throw InputError(node.location(), path, "expected a map");
+  config::check_known_keys(node, path, {"calibration", "sample"});
+  if (!node.has("calibration")) missing(node, path, "calibration");
+  if (!node.has("sample")) missing(node, path, "sample");
+  PosteriorSample posterior =
+      load_posterior_sample(named_file(spec, node.child("calibration"), path + ".calibration"),
+                            named_file(spec, node.child("sample"), path + ".sample"));
+  // A multiplier is relative to the base it was fitted on: another base would scale other values.
+  if (canonical_of(posterior.calibration.base_file) != canonical_of(spec.base_file)) {
+    throw InputError(node.location("calibration"), path + ".calibration",
+                     "the calibration's scenario is " + posterior.calibration.base_file.string() +
+                         ", but the experiment's is " + spec.base_file.string() +
+                         "; a posterior applies to the base it was fitted on");
+  }
+  for (const SweepParameter& p : spec.sweep) {
+    for (const CalibrationParameter& c : posterior.calibration.parameters) {
+      if (p.key_path == c.key) {
+        throw InputError(p.loc, "experiment.sweep.parameters." + p.key_path,
+                         "also a parameter of the posterior; draw it from one or the other");
+      }
+    }
+  }
+  spec.posterior = std::move(posterior);
+}
+
 void read_sweep(ExperimentSpec& spec, const Document& experiment) {
   const Document sweep = experiment.child("sweep");
   if (!sweep.is_map()) throw InputError(sweep.location(), "experiment.sweep", "expected a map");
-  config::check_known_keys(sweep, "experiment.sweep", {"method", "samples", "parameters"});
+  config::check_known_keys(sweep, "experiment.sweep",
+                           {"method", "samples", "parameters", "posterior"});
   if (!sweep.has("method")) missing(sweep, "experiment.sweep", "method");
   const std::string method = sweep.child("method").as_string("experiment.sweep.method");
-  if (method != "grid" && method != "lhs" && method != "saltelli") {
+  if (method != "grid" && method != "lhs" && method != "saltelli" && method != "uncertainty") {
     throw InputError(sweep.location("method"), "experiment.sweep.method",
-                     "expected one of: grid, lhs, saltelli; got '" + method + "'");
+                     "expected one of: grid, lhs, saltelli, uncertainty; got '" + method + "'");
   }
   spec.sweep_method = method;
+  if (method != "uncertainty" && sweep.has("posterior")) {
+    throw InputError(sweep.key_location("posterior"), "experiment.sweep.posterior",
+                     "posterior is only used by method uncertainty");
+  }
   if (method == "grid") {
     if (sweep.has("samples")) {
       throw InputError(sweep.key_location("samples"), "experiment.sweep.samples",
-                       "samples is only used by methods lhs and saltelli");
+                       "samples is only used by methods lhs, saltelli and uncertainty");
     }
   } else {
     if (!sweep.has("samples")) missing(sweep, "experiment.sweep", "samples", "method: " + method);
-    // Sobol' indices need variances over the base samples, so a saltelli design needs two.
-    const std::int64_t min_samples = method == "saltelli" ? 2 : 1;
+    // Sobol' indices need variances over the base samples, and an effect over draws an interval.
+    const std::int64_t min_samples = method == "lhs" ? 1 : 2;
     const auto n = static_cast<int>(
         int_in_range(sweep, "samples", "experiment.sweep.samples", min_samples, kMaxSamples));
-    if (method == "lhs") {
-      spec.lhs_samples = n;
-    } else {
+    if (method == "saltelli") {
       spec.saltelli_samples = n;
+    } else {
+      spec.lhs_samples = n;
     }
   }
-  if (!sweep.has("parameters")) missing(sweep, "experiment.sweep", "parameters");
-  const Document parameters = sweep.child("parameters");
-  if (!parameters.is_map() || parameters.empty()) {
-    throw InputError(parameters.location(), "experiment.sweep.parameters",
-                     "expected a map of at least one key path to its values");
+  const bool needs_parameters = method != "uncertainty" || !sweep.has("posterior");
+  if (needs_parameters && !sweep.has("parameters")) {
+    missing(sweep, "experiment.sweep", "parameters",
+            method == "uncertainty" ? "an uncertainty sweep needs parameters or a posterior" : "");
   }
-  if (method == "saltelli" && parameters.keys().size() > kMaxSaltelliParameters) {
-    throw InputError(parameters.location(), "experiment.sweep.parameters",
-                     "method: saltelli takes at most " + std::to_string(kMaxSaltelliParameters) +
-                         " parameters, got " + std::to_string(parameters.keys().size()));
+  if (sweep.has("parameters")) {
+    const Document parameters = sweep.child("parameters");
+    if (!parameters.is_map() || parameters.empty()) {
+      throw InputError(parameters.location(), "experiment.sweep.parameters",
+                       "expected a map of at least one key path to its values");
+    }
+    if (method == "saltelli" && parameters.keys().size() > kMaxSaltelliParameters) {
+      throw InputError(parameters.location(), "experiment.sweep.parameters",
+                       "method: saltelli takes at most " + std::to_string(kMaxSaltelliParameters) +
+                           " parameters, got " + std::to_string(parameters.keys().size()));
+    }
+    for (const std::string& key : parameters.keys()) read_sweep_parameter(spec, parameters, key);
   }
-  for (const std::string& key : parameters.keys()) read_sweep_parameter(spec, parameters, key);
+  if (sweep.has("posterior")) read_posterior(spec, sweep);
+}
+
+void read_primary_metrics(ExperimentSpec& spec, const Document& e) {
+  if (e.has("primary_metrics")) {
+    const Document m = e.child("primary_metrics");
+    if (!m.is_map() || m.empty()) {
+      throw InputError(m.location(), "experiment.primary_metrics",
+                       "expected a map of metric names to higher or lower (which way is better)");
+    }
+    for (const std::string& name : m.keys()) {
+      const std::string path = "experiment.primary_metrics." + name;
+      const std::string way = m.child(name).as_string(path);
+      if (way != "higher" && way != "lower") {
+        throw InputError(m.location(name), path, "expected higher or lower, got '" + way + "'");
+      }
+      spec.primary_metrics.push_back({name, way == "higher", m.location(name)});
+    }
+  }
+  if (e.has("multiple_comparisons")) {
+    const std::string how =
+        e.child("multiple_comparisons").as_string("experiment.multiple_comparisons");
+    if (how != "holm" && how != "bh") {
+      throw InputError(e.location("multiple_comparisons"), "experiment.multiple_comparisons",
+                       "expected holm or bh, got '" + how + "'");
+    }
+    spec.multiple_comparisons = how;
+  }
+  if (spec.sweep_method == "uncertainty" && spec.primary_metrics.empty()) {
+    missing(
+        e, "experiment", "primary_metrics",
+        "an uncertainty sweep is read on its primary metrics, each with the way that is better");
+  }
 }
 
 std::size_t sample_count(const ExperimentSpec& spec) {
-  if (spec.sweep_method == "lhs") return static_cast<std::size_t>(spec.lhs_samples);
+  if (spec.sweep_method == "lhs" || spec.sweep_method == "uncertainty")
+    return static_cast<std::size_t>(spec.lhs_samples);
   if (spec.sweep_method == "saltelli") {
     return static_cast<std::size_t>(spec.saltelli_samples) * (spec.sweep.size() + 2);
   }
@@ -525,9 +598,9 @@ ExperimentSpec load_experiment(const fs::path& file) {
   if (!doc.has("experiment")) missing(doc, "", "experiment");
   const Document e = doc.child("experiment");
   if (!e.is_map()) throw InputError(e.location(), "experiment", "expected a map");
-  config::check_known_keys(
-      e, "experiment",
-      {"name", "scenario", "replicates", "seed", "days", "population_scale", "policies", "sweep"});
+  config::check_known_keys(e, "experiment",
+                           {"name", "scenario", "replicates", "seed", "days", "population_scale",
+                            "policies", "sweep", "primary_metrics", "multiple_comparisons"});
   spec.text = read_file_text(file);
   read_scalars(spec, e);
   if (!e.has("scenario")) missing(e, "experiment", "scenario");
@@ -535,6 +608,7 @@ ExperimentSpec load_experiment(const fs::path& file) {
   spec.base = Document::load(spec.base_file);
   read_policies(spec, e);
   if (e.has("sweep")) read_sweep(spec, e);
+  read_primary_metrics(spec, e);
 
   const std::size_t samples = sample_count(spec);
   const std::size_t per_policy = samples * static_cast<std::size_t>(spec.replicates);
@@ -546,10 +620,10 @@ ExperimentSpec load_experiment(const fs::path& file) {
 }
 
 std::vector<ParameterPoint> sweep_points(const ExperimentSpec& spec) {
-  if (spec.sweep.empty()) return {ParameterPoint{}};
+  if (spec.sweep_method == "none") return {ParameterPoint{}};
   const std::size_t n = sample_count(spec);
   std::vector<ParameterPoint> points(n);
-  if (spec.sweep_method == "lhs") {
+  if (spec.sweep_method == "lhs" || spec.sweep_method == "uncertainty") {
     SplitMix64 rng(mix(spec.seed ^ 0x4C48535F44455349ull));  // "LHS_DESI": apart from run seeds
     for (const SweepParameter& p : spec.sweep) {
       std::vector<std::size_t> stratum(n);
@@ -560,6 +634,18 @@ std::vector<ParameterPoint> sweep_points(const ExperimentSpec& spec) {
       for (std::size_t s = 0; s < n; ++s) {
         const double v = low + (static_cast<double>(stratum[s]) + rng.uniform()) * width;
         points[s].emplace_back(p.key_path, std::min(v, p.values[1]));
+      }
+    }
+    if (spec.posterior) {
+      // "POSTERIO": its own stream, so adding an assumption does not change the rows drawn.
+      SplitMix64 draw(mix(spec.seed ^ 0x504F53544552494Full));
+      std::vector<std::size_t> rows =
+          systematic_resample(spec.posterior->weights, n, draw.uniform());
+      for (std::size_t i = n; i > 1; --i) std::swap(rows[i - 1], rows[draw.below(i)]);
+      const auto& parameters = spec.posterior->calibration.parameters;
+      for (std::size_t s = 0; s < n; ++s) {
+        for (std::size_t k = 0; k < parameters.size(); ++k)
+          points[s].emplace_back(parameters[k].key, spec.posterior->rows[rows[s]][k]);
       }
     }
     return points;
@@ -593,8 +679,14 @@ std::vector<RunPlan> expand(const ExperimentSpec& spec) {
     const Document with_policy = spec.base.merged(policy.overlay);
     for (std::size_t s = 0; s < points.size(); ++s) {
       Document scenario = with_policy;
-      for (std::size_t j = 0; j < points[s].size(); ++j) {
+      for (std::size_t j = 0; j < spec.sweep.size(); ++j) {
         scenario = scenario.with_value(points[s][j].first, points[s][j].second, spec.sweep[j].loc);
+      }
+      if (spec.posterior) {
+        std::vector<double> theta;
+        for (std::size_t j = spec.sweep.size(); j < points[s].size(); ++j)
+          theta.push_back(points[s][j].second);
+        scenario = with_parameters(spec.posterior->calibration, scenario, theta);
       }
       for (int r = 0; r < spec.replicates; ++r) {
         runs.push_back({runs.size(), policy.name, static_cast<int>(s), r,

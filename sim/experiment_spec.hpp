@@ -20,10 +20,23 @@
 // applied without its `extends` chain: an overlay cannot bring in another base and silently undo
 // what the experiment's base changed.
 //     sweep:                            # optional
-//       method: grid                    # grid | lhs | saltelli
-//       samples: 8                      # lhs: the points; saltelli: N, the base samples
-//       parameters:
-//         hotline.call_takers: [100, 200, 300]  # grid: the values; lhs, saltelli: [low, high]
+//       method: grid                    # grid | lhs | saltelli | uncertainty
+//       samples: 8                      # lhs, uncertainty: the points; saltelli: N, the base
+//       samples parameters:
+//         hotline.call_takers: [100, 200, 300]  # grid: the values; otherwise [low, high]
+//       posterior:                      # uncertainty only, optional: a calibration's posterior
+//         calibration: targets/guangzhou-baseline.yaml
+//         sample: targets/guangzhou-baseline-posterior.csv
+//     primary_metrics:                  # optional: the metrics conclusions are drawn on, and
+//       resolution_rate: higher         #   which way is better (higher | lower)
+//     multiple_comparisons: holm        # holm | bh: how `compare` adjusts their p-values
+//
+// An uncertainty sweep draws each point's assumptions from their ranges (a Latin hypercube, as
+// lhs) and, with `posterior`, a row of the posterior sample (systematic resampling by weight, in
+// shuffled order), so that every policy is compared on the same plausible worlds. It needs
+// primary metrics: `compare` reports, per policy and primary metric, the effect over the draws,
+// the share of draws it wins, regret, adjusted flags, and the parameter box where a policy whose
+// sign depends on the draw wins.
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -34,12 +47,19 @@
 
 #include "sim/config_yaml.hpp"
 #include "sim/errors.hpp"
+#include "sim/posterior_sample.hpp"
 
 namespace sim {
 
 struct PolicySpec {
   std::string name;
   config::Document overlay;  // nodes keep the file and line they came from
+};
+
+struct PrimaryMetric {
+  std::string name;  // a summary scalar of the model's runs
+  bool higher_is_better = true;
+  SourceLoc loc;
 };
 
 struct SweepParameter {
@@ -62,12 +82,15 @@ struct ExperimentSpec {
   std::optional<double> population_scale;
   SourceLoc days_loc;
   SourceLoc population_scale_loc;
-  std::string sweep_method = "none";  // none | grid | lhs | saltelli
-  int lhs_samples = 0;
+  std::string sweep_method = "none";  // none | grid | lhs | saltelli | uncertainty
+  int lhs_samples = 0;                // lhs and uncertainty: the points
   // N, the base samples of a saltelli design: it has N(k+2) points for k parameters. The analysis
   // needs N (and the parameter order) to rebuild the design's blocks, so `govsim run` records it.
   int saltelli_samples = 0;
   std::vector<SweepParameter> sweep;
+  std::optional<PosteriorSample> posterior;  // uncertainty sweeps only
+  std::vector<PrimaryMetric> primary_metrics;
+  std::string multiple_comparisons = "holm";  // holm | bh
 };
 
 // Whether the file's top level has the key `experiment`. Throws InputError if it cannot be read.
@@ -80,7 +103,9 @@ ExperimentSpec load_experiment(const std::filesystem::path& file);
 
 using ParameterPoint = std::vector<std::pair<std::string, double>>;
 
-// The sweep's points, in sample order; one empty point without a sweep.
+// The sweep's points, in sample order; one empty point without a sweep. An uncertainty sweep's
+// points hold the swept parameters, then the posterior row's values under the calibration's keys
+// (`expand` sets those as the calibration file says).
 // grid: the Cartesian product, the first parameter varying slowest.
 // lhs: Latin hypercube of `lhs_samples` points. Each parameter's range is cut into N equal
 // strata and each stratum is used by exactly one sample; the strata are matched across

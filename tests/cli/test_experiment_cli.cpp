@@ -165,7 +165,11 @@ TEST_CASE("on the shipped experiment pairing narrows the intervals of difference
   INFO(r.err);
   REQUIRE(r.code == 0);
   const analysis::ResultsFile file(out);
-  const auto cmp = analysis::compare_policies(file, {});
+  // The file declares primary metrics, so the comparison shows only those unless asked for all.
+  CHECK(r.out.find("only the 5 primary metrics are shown") != std::string::npos);
+  analysis::CompareOptions all;
+  all.all_metrics = true;
+  const auto cmp = analysis::compare_policies(file, all);
   std::vector<double> ratios;
   for (const auto& row : cmp.rows) {
     if (row.difference && !std::isnan(row.difference->width_ratio()))
@@ -200,4 +204,75 @@ TEST_CASE("a saltelli sweep runs N(k+2) points and govsim sensitivity reports bo
   const auto bad =
       test::run_govsim({"sensitivity", out.string(), "--metric", "no_such_metric"}, tmp.path());
   CHECK(bad.code == 2);
+}
+
+TEST_CASE(
+    "an uncertainty experiment runs every policy on every draw and compare reads it over "
+    "the draws",
+    "[cli][experiment][uncertainty]") {
+  const test::TempDir tmp;
+  const fs::path out = tmp.path() / "uncertainty.h5";
+  const auto r = test::run_govsim(
+      {"run", (test::source_dir() / "tests/data/experiment/uncertainty.yaml").string(), "-o",
+       out.string(), "--no-progress"},
+      tmp.path());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  // The analysis follows the run: effects over draws, adjusted flags and the regret table.
+  CHECK(r.out.find("an uncertainty experiment") != std::string::npos);
+  CHECK(r.out.find("p-values adjusted by Holm") != std::string::npos);
+  CHECK(r.out.find("mean regret") != std::string::npos);
+  const analysis::ResultsFile file(out);
+  CHECK(file.runs().size() == 3 * 6 * 2);
+  CHECK(file.attribute("primary_metrics") ==
+        "resolution_rate:higher,satisfaction_rate:higher,time_to_resolution_mean_h:lower");
+  CHECK(file.attribute("multiple_comparisons") == "holm");
+  const auto rob = analysis::analyse_uncertainty(file, {});
+  CHECK(rob.draws == 6);
+  CHECK(rob.comparisons == 6);  // two policies x three primary metrics
+  CHECK(rob.parameters.size() == 4);
+  for (const auto& row : rob.rows) {
+    if (row.policy != "same-as-baseline") continue;
+    // Zero by construction: the same scenario on the same random numbers.
+    CHECK(row.effect.estimate == 0.0);
+    CHECK(row.wins_share == 0.0);
+    CHECK_FALSE(row.flagged);
+  }
+  // --primary and --adjust override the file's choice; CSV has a row per metric and policy.
+  const auto csv = test::run_govsim({"compare", out.string(), "--primary", "resolution_rate:higher",
+                                     "--adjust", "bh", "--format", "csv"},
+                                    tmp.path());
+  INFO(csv.err);
+  REQUIRE(csv.code == 0);
+  CHECK(csv.out.rfind("metric,better,policy,draws,mean,effect,", 0) == 0);
+  CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') == 1 + 3);
+  // Without primary metrics an uncertainty experiment cannot be read.
+  const auto none =
+      test::run_govsim({"compare", out.string(), "--primary", "bogus:higher"}, tmp.path());
+  CHECK(none.code == 2);
+  CHECK(none.err.find("unknown primary metric 'bogus'") != std::string::npos);
+}
+
+TEST_CASE("compare adjusts the primary metrics' p-values over policies x metrics",
+          "[cli][experiment][compare]") {
+  const test::TempDir tmp;
+  const fs::path out = tmp.path() / "tiny.h5";
+  REQUIRE(test::run_govsim({"run", kTiny.string(), "-o", out.string(), "--no-progress"}, tmp.path())
+              .code == 0);
+  const analysis::ResultsFile file(out);
+  analysis::CompareOptions o;
+  o.metrics = {"issues_per_day"};  // the primary metrics are compared whether listed or not
+  o.primary_metrics = {"resolution_rate:higher", "satisfaction_rate:higher"};
+  const auto c = analysis::compare_policies(file, o);
+  std::vector<double> p;
+  for (const auto& row : c.rows) {
+    if (!row.difference) continue;
+    if (row.metric == "issues_per_day") {
+      CHECK(std::isnan(row.difference->p));
+    } else {
+      p.push_back(row.difference->p);
+      CHECK(row.difference->p_adjusted >= row.difference->p);
+    }
+  }
+  CHECK(p.size() == 4);  // two policies x two primary metrics
 }

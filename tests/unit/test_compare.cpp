@@ -94,9 +94,8 @@ TEST_CASE("identical policies are not flagged", "[unit][compare]") {
   CHECK(row.difference->diff.estimate == 0.0);
   CHECK_FALSE(row.difference->significant());
 
-  std::ostringstream out, err;
-  CHECK(analysis::compare_main(file, {}, out, err) == 0);
-  CHECK(err.str().empty());
+  std::ostringstream out;
+  analysis::write_compare_report(file, {}, out);
   CHECK_THAT(out.str(), !Contains(" * "));
 }
 
@@ -124,8 +123,8 @@ TEST_CASE("a known shift is estimated and flagged, and pairing narrows its inter
   CHECK(row_for(c, "mean_wait_h", "baseline").difference == std::nullopt);
   CHECK(row_for(c, "resolved_share", "whistle").difference->relative_pct == 0.0);
 
-  std::ostringstream out, err;
-  CHECK(analysis::compare_main(file, {}, out, err) == 0);
+  std::ostringstream out;
+  analysis::write_compare_report(file, {}, out);
   CHECK_THAT(out.str(), Contains("mean_wait_h [h]: mean wait until resolution"));
   CHECK_THAT(out.str(), Contains("  *  "));
   CHECK_THAT(out.str(), Contains("paired n=10"));
@@ -141,8 +140,8 @@ TEST_CASE("CSV and Markdown output", "[unit][compare]") {
   analysis::CompareOptions opt;
   opt.format = "csv";
   opt.metrics = {"mean_wait_h"};
-  std::ostringstream out, err;
-  REQUIRE(analysis::compare_main(file, opt, out, err) == 0);
+  std::ostringstream out;
+  analysis::write_compare_report(file, opt, out);
   std::istringstream lines(out.str());
   std::string line;
   std::getline(lines, line);
@@ -162,43 +161,46 @@ TEST_CASE("CSV and Markdown output", "[unit][compare]") {
 
   opt.format = "markdown";
   std::ostringstream md;
-  REQUIRE(analysis::compare_main(file, opt, md, err) == 0);
+  analysis::write_compare_report(file, opt, md);
   CHECK_THAT(md.str(), Contains("| policy | n | mean | 95% CI |"));
   CHECK_THAT(md.str(), Contains("| --- | ---: |"));
 }
 
-TEST_CASE("bad input exits 2 and lists what is available", "[unit][compare]") {
+TEST_CASE("bad input is refused with what is available", "[unit][compare]") {
   TempDir tmp;
   const fs::path file = tmp.path() / "bad.h5";
   write_file(file, {"baseline", "whistle"}, 2, [](const std::string&, int r) { return r; });
-  std::ostringstream out, err;
+  std::ostringstream out;
+  auto error = [&](const fs::path& f, const analysis::CompareOptions& opt) -> std::string {
+    try {
+      analysis::write_compare_report(f, opt, out);
+    } catch (const analysis::BadInput& e) {
+      return e.what();
+    }
+    FAIL("no BadInput thrown");
+    return {};
+  };
   analysis::CompareOptions opt;
   opt.baseline = "status_quo";
-  CHECK(analysis::compare_main(file, opt, out, err) == 2);
-  CHECK_THAT(err.str(),
+  CHECK_THAT(error(file, opt),
              Contains("baseline policy 'status_quo'") && Contains("policies: baseline, whistle"));
-
-  err.str("");
   opt = {};
   opt.metrics = {"wait"};
-  CHECK(analysis::compare_main(file, opt, out, err) == 2);
-  CHECK_THAT(err.str(), Contains("unknown metric 'wait'; available: mean_wait_h, resolved_share"));
-
-  err.str("");
+  CHECK_THAT(error(file, opt),
+             Contains("unknown metric 'wait'; available: mean_wait_h, resolved_share"));
   opt = {};
   opt.format = "xlsx";
-  CHECK(analysis::compare_main(file, opt, out, err) == 2);
-  CHECK_THAT(err.str(), Contains("table, csv, markdown"));
-
-  err.str("");
-  CHECK(analysis::compare_main(tmp.path() / "missing.h5", {}, out, err) == 2);
-  CHECK_THAT(err.str(), Contains("missing.h5: no such file"));
-
+  CHECK_THAT(error(file, opt), Contains("table, csv, markdown"));
+  opt = {};
+  opt.primary_metrics = {"mean_wait_h:shorter"};
+  CHECK_THAT(error(file, opt), Contains("expected NAME:higher or NAME:lower"));
+  opt.primary_metrics = {"wait:lower"};
+  CHECK_THAT(error(file, opt), Contains("unknown metric 'wait'"));
+  CHECK_THAT(error(tmp.path() / "missing.h5", {}), Contains("missing.h5: no such file"));
   const fs::path text = tmp.path() / "notes.h5";
   std::ofstream(text) << "not hdf5";
-  err.str("");
-  CHECK(analysis::compare_main(text, {}, out, err) == 2);
-  CHECK_THAT(err.str(), Contains("notes.h5: not an HDF5 file"));
+  CHECK_THAT(error(text, {}), Contains("notes.h5: not an HDF5 file"));
+  CHECK(out.str().empty());
 }
 
 TEST_CASE("a policy with one replicate shows its value and no interval", "[unit][compare]") {
@@ -206,8 +208,8 @@ TEST_CASE("a policy with one replicate shows its value and no interval", "[unit]
   const fs::path file = tmp.path() / "one.h5";
   write_file(file, {"baseline", "pilot"}, 1,
              [](const std::string& p, int) { return p == "pilot" ? 9.5 : 11.0; });
-  std::ostringstream out, err;
-  REQUIRE(analysis::compare_main(file, {}, out, err) == 0);
+  std::ostringstream out;
+  analysis::write_compare_report(file, {}, out);
   CHECK_THAT(out.str(), Contains("n=1: no interval"));
   CHECK_THAT(out.str(), Contains("-1.50"));  // the single paired difference is still shown
 }
@@ -244,8 +246,8 @@ TEST_CASE("two files: paired when seeds match, Welch otherwise", "[unit][compare
 
   analysis::CompareOptions opt;
   opt.other_file = c;
-  std::ostringstream out, err;
-  CHECK(analysis::compare_main(a, opt, out, err) == 0);
+  std::ostringstream out;
+  analysis::write_compare_report(a, opt, out);
   CHECK_THAT(out.str(), Contains("unpaired (Welch): the replicates' seeds differ"));
 }
 

@@ -1,6 +1,7 @@
 // Experiment files: validation, expansion into runs, seeds and sweep designs.
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
@@ -261,11 +262,15 @@ TEST_CASE("sweep errors point at the offending line", "[unit][experiment]") {
         dir.write("exp.yaml", std::string(kHeader) + "  policies: {a: {}}\n  sweep:\n" + sweep));
   };
   CHECK(error("    method: sobol\n    parameters: {x: [1]}\n") ==
-        exp + ":7:13: experiment.sweep.method: expected one of: grid, lhs, saltelli; got 'sobol'");
+        exp +
+            ":7:13: experiment.sweep.method: expected one of: grid, lhs, saltelli, uncertainty; "
+            "got 'sobol'");
   CHECK(error("    parameters: {x: [1]}\n") ==
         exp + ":7:5: experiment.sweep.method: missing required key 'method'");
   CHECK(error("    method: grid\n    samples: 3\n    parameters: {x: [1]}\n") ==
-        exp + ":8:5: experiment.sweep.samples: samples is only used by methods lhs and saltelli");
+        exp +
+            ":8:5: experiment.sweep.samples: samples is only used by methods lhs, saltelli and "
+            "uncertainty");
   CHECK(error("    method: lhs\n    parameters: {x: [1, 2]}\n") ==
         exp + ":7:5: experiment.sweep.samples: missing required key 'samples' (method: lhs)");
   CHECK(error("    method: lhs\n    samples: 0\n    parameters: {x: [1, 2]}\n") ==
@@ -506,4 +511,103 @@ TEST_CASE("experiment overrides keep their positions for the model's range check
   CHECK(spec.population_scale == 1000);
   CHECK(spec.population_scale_loc.line == 6);
   CHECK(spec.population_scale_loc.column == 21);
+}
+
+TEST_CASE("systematic resampling keeps each row's count within one of n x its weight",
+          "[unit][experiment][uncertainty]") {
+  const std::vector<double> w{0.4, 0.3, 0.2, 0.1};
+  for (const double offset : {0.0, 0.3, 0.999}) {
+    const auto rows = sim::systematic_resample(w, 10, offset);
+    std::vector<int> count(4);
+    for (auto r : rows) ++count[r];
+    CHECK(count == std::vector<int>{4, 3, 2, 1});
+  }
+  const auto seven = sim::systematic_resample(w, 7, 0.5);
+  std::vector<int> count(4);
+  for (auto r : seven) ++count[r];
+  for (std::size_t k = 0; k < 4; ++k) CHECK(std::fabs(count[k] - 7 * w[k]) < 1.0);
+}
+
+TEST_CASE(
+    "an uncertainty sweep draws assumptions from their ranges and posterior rows into "
+    "every policy's scenario",
+    "[unit][experiment][uncertainty]") {
+  const auto spec =
+      sim::load_experiment(GOVSIM_SOURCE_DIR "/tests/data/experiment/uncertainty.yaml");
+  REQUIRE(spec.sweep_method == "uncertainty");
+  REQUIRE(spec.posterior);
+  REQUIRE(spec.primary_metrics.size() == 3);
+  CHECK_FALSE(spec.primary_metrics[2].higher_is_better);
+  const auto points = sim::sweep_points(spec);
+  REQUIRE(points.size() == 6);
+  const std::vector<std::vector<double>> rows{{0.1, 0.5}, {0.2, 1.0}, {0.05, 2.0}, {0.3, 0.2}};
+  std::vector<int> drawn(rows.size());
+  for (const auto& p : points) {
+    REQUIRE(p.size() == 4);  // two assumptions, then the posterior's two parameters
+    CHECK(p[0].first == "routing.transfer_delay_h");
+    CHECK(p[0].second >= 4.0);
+    CHECK(p[0].second <= 48.0);
+    CHECK(p[2].first == "domains[*].unmeetable_share");
+    const auto row =
+        std::find(rows.begin(), rows.end(), std::vector<double>{p[2].second, p[3].second});
+    REQUIRE(row != rows.end());
+    ++drawn[static_cast<std::size_t>(row - rows.begin())];
+  }
+  // Weights 0.4, 0.3, 0.2, 0.1 over six draws.
+  CHECK(drawn[0] >= 2);
+  CHECK(drawn[0] <= 3);
+  CHECK(drawn[3] <= 1);
+  const auto runs = sim::expand(spec);
+  REQUIRE(runs.size() == 3 * 6 * 2);
+  for (const auto& run : runs) {
+    const auto& p = run.parameters;
+    CHECK(run.scenario.child("grid").child("finds_per_worker_per_day").as_double("g") ==
+          p[3].second);
+    CHECK(run.scenario.child("routing").child("transfer_delay_h").as_double("r") == p[0].second);
+    for (const auto& d : run.scenario.child("domains").as_list("domains"))
+      CHECK(d.child("unmeetable_share").as_double("u") == p[2].second);
+  }
+}
+
+TEST_CASE("uncertainty sweep errors point at the offending line",
+          "[unit][experiment][uncertainty]") {
+  TempDir dir;
+  dir.write("cal.yaml",
+            "calibration:\n  scenario: city.yaml\n  parameters:\n"
+            "    - {key: hotline.call_takers, low: 1, high: 50}\n"
+            "  targets:\n    - {name: t, output: x, value: 1, tolerance: 1, source: s}\n");
+  dir.write("post.csv", "weight,hotline.call_takers\n0.5,10\n0.5,60\n");
+  dir.write("good.csv", "weight,hotline.call_takers\n0.5,10\n0.5,20\n");
+  const std::string head = std::string(kHeader) + "  policies: {baseline: {}}\n";
+  const std::string sweep = "  sweep:\n    method: uncertainty\n    samples: 4\n";
+  CHECK_THAT(
+      error_of(dir.write("a.yaml", head + sweep + "    parameters: {whistle.quota: [1, 3]}\n")),
+      Catch::Contains("a.yaml:2:3: experiment.primary_metrics: missing required key") &&
+          Catch::Contains("an uncertainty sweep is read on its primary metrics"));
+  CHECK_THAT(error_of(dir.write("b.yaml", head + sweep +
+                                              "    posterior: {calibration: cal.yaml, sample: "
+                                              "post.csv}\n  primary_metrics: {m: higher}\n")),
+             Catch::Contains("post.csv:3:2: hotline.call_takers: outside the calibration's prior "
+                             "range [1, 50]"));
+  CHECK_THAT(error_of(dir.write("c.yaml", head + sweep +
+                                              "    posterior: {calibration: cal.yaml, sample: "
+                                              "good.csv}\n  primary_metrics: {m: better}\n")),
+             Catch::Contains("c.yaml:10:24: experiment.primary_metrics.m: expected higher or "
+                             "lower, got 'better'"));
+  CHECK_THAT(error_of(dir.write("d.yaml", head + sweep +
+                                              "    parameters: {hotline.call_takers: [1, 3]}\n"
+                                              "    posterior: {calibration: cal.yaml, sample: "
+                                              "good.csv}\n  primary_metrics: {m: higher}\n")),
+             Catch::Contains("experiment.sweep.parameters.hotline.call_takers: also a parameter "
+                             "of the posterior"));
+  CHECK_THAT(error_of(dir.write("e.yaml", head + sweep + "  primary_metrics: {m: higher}\n")),
+             Catch::Contains("missing required key 'parameters' (an uncertainty sweep needs "
+                             "parameters or a posterior)"));
+  CHECK_THAT(error_of(dir.write("f.yaml", head + "  sweep:\n    method: lhs\n    samples: 4\n"
+                                                 "    parameters: {whistle.quota: [1, 3]}\n"
+                                                 "    posterior: {calibration: cal.yaml, sample: "
+                                                 "good.csv}\n")),
+             Catch::Contains("posterior is only used by method uncertainty"));
+  CHECK_THAT(error_of(dir.write("g.yaml", head + "  multiple_comparisons: bonferroni\n")),
+             Catch::Contains("expected holm or bh, got 'bonferroni'"));
 }

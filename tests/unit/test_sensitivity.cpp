@@ -332,9 +332,8 @@ TEST_CASE("indices from a results file average the replicates and skip incomplet
   CHECK_THAT(r.notes[0], Contains("b: 1 of 8 base rows left out"));
 
   // The command, as CSV for one metric, then as a table of every metric.
-  std::ostringstream csv, err;
-  REQUIRE(analysis::sensitivity_main(file, "y", "csv", csv, err) == 0);
-  CHECK(err.str().empty());
+  std::ostringstream csv;
+  analysis::write_sensitivity_report(file, "y", "csv", csv);
   std::istringstream lines(csv.str());
   std::string line;
   std::getline(lines, line);
@@ -346,8 +345,7 @@ TEST_CASE("indices from a results file average the replicates and skip incomplet
   CHECK(rows[3].rfind("y,h,b,x2,7,1,28,", 0) == 0);
 
   std::ostringstream table;
-  REQUIRE(analysis::sensitivity_main(file, "", "table", table, err) == 0);
-  CHECK(err.str().empty());
+  analysis::write_sensitivity_report(file, "", "table", table);
   CHECK_THAT(table.str(), Contains("y [h]: the test output"));
   CHECK_THAT(table.str(), Contains("a: N = 8 base rows, 2 replicate(s) averaged, 64 runs"));
   CHECK_THAT(table.str(), Contains("note: b: 1 of 8 base rows left out"));
@@ -366,10 +364,14 @@ TEST_CASE("govsim sensitivity reports bad input with exit code 2", "[unit][sensi
   const fs::path good = tmp.path() / "good.h5";
   write_sweep_file(good, spec, {"a"}, 1, value);
   auto run = [](const fs::path& file, const std::string& metric, const std::string& format) {
-    std::ostringstream out, err;
-    const int rc = analysis::sensitivity_main(file, metric, format, out, err);
-    CHECK(out.str().empty());
-    return std::pair(rc, err.str());
+    std::ostringstream out;
+    try {
+      analysis::write_sensitivity_report(file, metric, format, out);
+    } catch (const analysis::BadInput& e) {
+      CHECK(out.str().empty());
+      return std::pair(2, std::string(e.what()));
+    }
+    return std::pair(0, std::string());
   };
 
   int rc = 0;

@@ -87,3 +87,48 @@ TEST_CASE("pairing narrows the interval when runs are positively correlated",
   CHECK_THROWS_AS(analysis::paired_difference_ci(treated, std::vector<double>{1.0}),
                   std::invalid_argument);
 }
+
+TEST_CASE("two-sided p of a t interval matches the t test", "[unit][statistics]") {
+  // R: t.test(1:5)$p.value = 0.01324
+  const std::vector<double> x{1, 2, 3, 4, 5};
+  CHECK(analysis::two_sided_p(analysis::mean_ci(x)) == Approx(0.013236).epsilon(1e-4));
+  // The level the interval was built at does not change the p-value.
+  CHECK(analysis::two_sided_p(analysis::mean_ci(x, 0.9), 0.9) == Approx(0.013236).epsilon(1e-4));
+  const std::vector<double> zeros{0, 0, 0};
+  CHECK(analysis::two_sided_p(analysis::mean_ci(zeros)) == 1.0);
+  const std::vector<double> constant{2, 2, 2};
+  CHECK(analysis::two_sided_p(analysis::mean_ci(constant)) == 0.0);
+  const std::vector<double> one{1.0};
+  CHECK(std::isnan(analysis::two_sided_p(analysis::mean_ci(one))));
+}
+
+TEST_CASE("Holm and Benjamini-Hochberg adjustments match R's p.adjust", "[unit][statistics]") {
+  // p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") and "BH"
+  const std::vector<double> p{0.01, 0.04, 0.03, 0.005};
+  const auto holm = analysis::adjusted_p_values(p, analysis::Adjustment::kHolm);
+  const auto bh = analysis::adjusted_p_values(p, analysis::Adjustment::kBenjaminiHochberg);
+  const std::vector<double> holm_r{0.03, 0.06, 0.06, 0.02};
+  const std::vector<double> bh_r{0.02, 0.04, 0.04, 0.02};
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    CHECK(holm[i] == Approx(holm_r[i]));
+    CHECK(bh[i] == Approx(bh_r[i]));
+  }
+  // NaN entries stay NaN and do not count in the family; adjusted values are capped at 1.
+  const std::vector<double> with_nan{0.2, analysis::kNaN, 0.6};
+  const auto h = analysis::adjusted_p_values(with_nan, analysis::Adjustment::kHolm);
+  CHECK(h[0] == Approx(0.4));
+  CHECK(std::isnan(h[1]));
+  CHECK(h[2] == Approx(0.6));
+  const std::vector<double> big{0.7, 0.8};
+  CHECK(analysis::adjusted_p_values(big, analysis::Adjustment::kHolm)[0] == 1.0);
+}
+
+TEST_CASE("quantiles interpolate between order statistics (type 7)", "[unit][statistics]") {
+  const std::vector<double> x{4, 1, 3, 2};
+  CHECK(analysis::quantile(x, 0.0) == 1.0);
+  CHECK(analysis::quantile(x, 1.0) == 4.0);
+  CHECK(analysis::quantile(x, 0.1) == Approx(1.3));  // R: quantile(1:4, 0.1)
+  CHECK(analysis::quantile(x, 0.5) == Approx(2.5));
+  CHECK_THROWS_AS(analysis::quantile(std::vector<double>{}, 0.5), std::invalid_argument);
+  CHECK_THROWS_AS(analysis::quantile(x, 1.5), std::invalid_argument);
+}
