@@ -350,25 +350,44 @@ std::vector<std::string> ResultsFile::variable_names(const std::string& run) con
   });
 }
 
+namespace {
+
+VariableData read_variable(hid_t group, const std::string& name) {
+  Handle ds = open_dataset(group, name);
+  VariableData var;
+  var.name = name;
+  var.units = optional_text(ds.get(), "units");
+  var.description = optional_text(ds.get(), "long_name");
+  Handle space{H5Dget_space(ds.get()), H5Sclose, "H5Dget_space"};
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  std::vector<hsize_t> shape(static_cast<std::size_t>(std::max(rank, 0)));
+  H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr);
+  for (int axis = 0; axis < rank; ++axis)
+    var.dims.push_back(read_dimension(ds.get(), static_cast<unsigned>(axis),
+                                      shape[static_cast<std::size_t>(axis)]));
+  var.data = read_doubles(ds.get());
+  return var;
+}
+
+}  // namespace
+
 VariableData ResultsFile::variable(const std::string& run, const std::string& name) const {
   return guarded(path_, [&] {
     Handle group{open_run(run), H5Gclose, "opening run"};
     if (name.empty() || H5Lexists(group.get(), name.c_str(), H5P_DEFAULT) <= 0)
       fail(fmt::format("run {} has no variable '{}'", run, name));
-    Handle ds = open_dataset(group.get(), name);
-    VariableData var;
-    var.name = name;
-    var.units = optional_text(ds.get(), "units");
-    var.description = optional_text(ds.get(), "long_name");
-    Handle space{H5Dget_space(ds.get()), H5Sclose, "H5Dget_space"};
-    const int rank = H5Sget_simple_extent_ndims(space.get());
-    std::vector<hsize_t> shape(static_cast<std::size_t>(std::max(rank, 0)));
-    H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr);
-    for (int axis = 0; axis < rank; ++axis)
-      var.dims.push_back(read_dimension(ds.get(), static_cast<unsigned>(axis),
-                                        shape[static_cast<std::size_t>(axis)]));
-    var.data = read_doubles(ds.get());
-    return var;
+    return read_variable(group.get(), name);
+  });
+}
+
+VariableData ResultsFile::stacked_summary(const std::string& name) const {
+  return guarded(path_, [&] {
+    if (H5Lexists(file_id_, "summary", H5P_DEFAULT) <= 0) fail("no stacked /summary group");
+    Handle group = open_group(file_id_, "summary");
+    if (name.empty() || name.find('/') != std::string::npos ||
+        H5Lexists(group.get(), name.c_str(), H5P_DEFAULT) <= 0)
+      fail(fmt::format("/summary has no variable '{}'", name));
+    return read_variable(group.get(), name);
   });
 }
 

@@ -96,6 +96,10 @@ class ResultsFile {
   std::vector<std::string> variable_names(const std::string& run) const;
   // A variable with its dimensions. Throws FileError for an unknown run or variable.
   VariableData variable(const std::string& run, const std::string& name) const;
+  // An experiment's summary scalar (or `parameter:<key>`) stacked over its runs, from /summary:
+  // dimensions policy, sample (sweeps only) and replicate, NaN where a run failed. Throws
+  // FileError when the file has no such group or variable.
+  VariableData stacked_summary(const std::string& name) const;
 
  private:
   void check_format();

@@ -239,7 +239,7 @@ int run_experiment(const RunArgs& args) {
     root.emplace_back("primary_metrics", primary_metrics_attribute(spec));
     root.emplace_back("multiple_comparisons", spec.multiple_comparisons);
   }
-  writer.finish(provenance(root), order);
+  writer.finish(provenance(root), order, {"policy", "sample", "replicate"});
   std::cerr << fmt::format("{} runs done, {} resumed, {} failed in {:.1f} s; wrote {}\n",
                            report.completed, report.skipped, report.failed, wall, output);
   analysis::CompareOptions co;

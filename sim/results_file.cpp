@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <map>
@@ -586,7 +589,114 @@ void copy_run(hid_t src_file, hid_t dst_parent, const std::string& name) {
   }
 }
 
+// Run attributes that name a sampled parameter: `parameter:<scenario key>`.
+constexpr std::string_view kParameterPrefix = "parameter:";
+
+std::string attribute_or_empty(const Attributes& attributes, const std::string& key) {
+  for (const auto& [k, v] : attributes)
+    if (k == key) return v;
+  return {};
+}
+
+bool all_integers(const std::vector<std::string>& values) {
+  return std::all_of(values.begin(), values.end(), [](const std::string& v) {
+    std::int64_t x = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+    return ec == std::errc{} && end == v.data() + v.size();
+  });
+}
+
+// The summary scalars of every run, and its `parameter:` attributes, stacked into arrays over
+// the values of the run attributes named in `stack_by` (attributes no run has are left out): one
+// read gives a whole experiment. Integer-valued attributes become numeric dimensions in
+// ascending order, others label dimensions in order of first appearance. A cell no run fills
+// (a failed run) is NaN.
+RunRecord stacked_summaries(const MergePlan& plan, const std::vector<std::string>& stack_by,
+                            const std::function<fs::path(const std::string&, bool)>& part_of) {
+  struct RunSummary {
+    Attributes attributes;
+    std::vector<Scalar> scalars;
+  };
+  std::vector<RunSummary> runs;
+  for (const auto& name : plan.runs) {
+    Handle part = open_file_readonly(part_of(name, true));
+    Handle run = h5::open_group(part.get(), "run", "opening run group");
+    RunSummary r{own_attributes(run.get()), {}};
+    if (H5Lexists(run.get(), "summary", H5P_DEFAULT) > 0) {
+      Handle summary = h5::open_group(run.get(), "summary", "opening summary");
+      for (const auto& link : links_in_creation_order(summary.get())) {
+        Handle ds = open_dataset(summary.get(), link);
+        double value = 0;
+        check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value),
+              "reading summary " + link);
+        const Attributes a = own_attributes(ds.get());
+        r.scalars.push_back(
+            {link, attribute_or_empty(a, "units"), attribute_or_empty(a, "long_name"), value});
+      }
+    }
+    runs.push_back(std::move(r));
+  }
+  RunRecord out;
+  std::vector<std::vector<std::string>> keys;  // per dimension, its values as text
+  for (const auto& attribute : stack_by) {
+    std::vector<std::string> values;
+    std::size_t have = 0;
+    for (const auto& r : runs) {
+      const std::string v = attribute_or_empty(r.attributes, attribute);
+      if (v.empty()) continue;
+      ++have;
+      if (std::find(values.begin(), values.end(), v) == values.end()) values.push_back(v);
+    }
+    if (have == 0) continue;
+    if (have != runs.size())
+      throw std::logic_error("stacked summaries: only some runs have attribute " + attribute);
+    Dimension dim{attribute, "", "run attribute " + attribute, {}, {}};
+    if (all_integers(values)) {
+      std::sort(values.begin(), values.end(), [](const std::string& a, const std::string& b) {
+        return std::stoll(a) < std::stoll(b);
+      });
+      for (const auto& v : values) dim.values.push_back(static_cast<double>(std::stoll(v)));
+    } else {
+      dim.labels = values;
+    }
+    keys.push_back(values);
+    out.dimensions.push_back(std::move(dim));
+  }
+  std::size_t cells = 1;
+  for (const auto& k : keys) cells *= k.size();
+  std::vector<std::string> dims;
+  for (const auto& d : out.dimensions) dims.push_back(d.name);
+  auto cell_of = [&](const Attributes& attributes) {
+    std::size_t cell = 0;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const std::string v = attribute_or_empty(attributes, out.dimensions[i].name);
+      cell =
+          cell * keys[i].size() +
+          static_cast<std::size_t>(std::find(keys[i].begin(), keys[i].end(), v) - keys[i].begin());
+    }
+    return cell;
+  };
+  auto variable = [&](const std::string& name, const std::string& unit,
+                      const std::string& description) -> Variable& {
+    for (auto& v : out.variables)
+      if (v.name == name) return v;
+    out.variables.push_back({name, unit, description, dims, std::vector<double>(cells, NAN)});
+    return out.variables.back();
+  };
+  for (const auto& r : runs) {
+    const std::size_t cell = cell_of(r.attributes);
+    for (const auto& s : r.scalars) variable(s.name, s.unit, s.description).data[cell] = s.value;
+    for (const auto& [k, v] : r.attributes) {
+      if (!k.starts_with(kParameterPrefix)) continue;
+      variable(k, "", "sampled parameter " + k.substr(kParameterPrefix.size())).data[cell] =
+          std::strtod(v.c_str(), nullptr);
+    }
+  }
+  return out;
+}
+
 void merge_parts(const fs::path& tmp, const MergePlan& plan, const Attributes& file_attributes,
+                 const std::vector<std::string>& stack_by,
                  const std::function<fs::path(const std::string&, bool)>& part_of) {
   Handle file = create_file(tmp);
   write_string_attribute(file.get(), "format", "govsim-results");
@@ -598,6 +708,15 @@ void merge_parts(const fs::path& tmp, const MergePlan& plan, const Attributes& f
   for (const auto& name : plan.runs) {
     Handle part = open_file_readonly(part_of(name, true));
     copy_run(part.get(), runs.get(), name);
+  }
+  if (!stack_by.empty() && !plan.runs.empty()) {
+    const RunRecord stacked = stacked_summaries(plan, stack_by, part_of);
+    Handle group = create_group(file.get(), "summary");
+    ScaleMap scales;
+    for (const auto& dim : stacked.dimensions)
+      scales.emplace(dim.name,
+                     std::make_pair(hsize_t{dim.size()}, write_dimension(group.get(), dim)));
+    for (const auto& var : stacked.variables) write_variable(group.get(), var, scales);
   }
   if (plan.failures.empty()) return;
   Handle failures = create_group(file.get(), "failures");
@@ -611,7 +730,8 @@ void merge_parts(const fs::path& tmp, const MergePlan& plan, const Attributes& f
 }  // namespace
 
 void ResultsWriter::finish(const Attributes& file_attributes,
-                           const std::vector<std::string>& run_order) {
+                           const std::vector<std::string>& run_order,
+                           const std::vector<std::string>& stack_by) {
   check_not_finished();
   validate_attributes(file_attributes, {"format", "format_version", "runs", "failed_runs"});
   MergePlan plan;
@@ -634,7 +754,7 @@ void ResultsWriter::finish(const Attributes& file_attributes,
   const fs::path tmp = with_suffix(final_path_, ".tmp");
   try {
     with_hdf5([&] {
-      merge_parts(tmp, plan, file_attributes, [this](const std::string& name, bool ok) {
+      merge_parts(tmp, plan, file_attributes, stack_by, [this](const std::string& name, bool ok) {
         return ok ? part_path(name) : failure_path(name);
       });
     });

@@ -60,8 +60,12 @@ class ResultsWriter {
 
   // Merges the parts of `run_order` (each must have a success or a failure part) into the final
   // file and removes the parts directory. `file_attributes` become root attributes; the names
-  // `format`, `format_version`, `runs` and `failed_runs` are reserved.
-  void finish(const Attributes& file_attributes, const std::vector<std::string>& run_order);
+  // `format`, `format_version`, `runs` and `failed_runs` are reserved. With `stack_by` (run
+  // attribute names, e.g. policy, sample, replicate), the group /summary also holds every run's
+  // summary scalars and `parameter:` attributes as arrays over those attributes' values (NaN
+  // where no run is), so that one read gives the whole experiment.
+  void finish(const Attributes& file_attributes, const std::vector<std::string>& run_order,
+              const std::vector<std::string>& stack_by = {});
 
  private:
   std::filesystem::path part_path(const std::string& run_name) const;

@@ -227,6 +227,13 @@ TEST_CASE(
   CHECK(file.attribute("primary_metrics") ==
         "resolution_rate:higher,satisfaction_rate:higher,time_to_resolution_mean_h:lower");
   CHECK(file.attribute("multiple_comparisons") == "holm");
+  // The whole experiment in one read: /summary over policy, sample and replicate.
+  const auto stacked = file.stacked_summary("resolution_rate");
+  REQUIRE(stacked.dims.size() == 3);
+  CHECK(stacked.dims[0].labels ==
+        std::vector<std::string>{"baseline", "same-as-baseline", "whistle"});
+  CHECK(stacked.dims[1].size() == 6);
+  CHECK(stacked.dims[2].size() == 2);
   const auto rob = analysis::analyse_uncertainty(file, {});
   CHECK(rob.draws == 6);
   CHECK(rob.comparisons == 6);  // two policies x three primary metrics

@@ -119,6 +119,29 @@ def check_expectations(path, first_run, expectations):
                     f"{name}: units {ds[name].attrs.get('units')!r}, expected {units!r}")
 
 
+def check_stacked(path, runs):
+    """/summary, when the file has it: one xarray call gives every run's summary scalars over
+    (policy, [sample,] replicate), equal to the runs' own values."""
+    with h5py.File(path, "r") as f:
+        if "summary" not in f:
+            return 0
+        runs_group = f["runs"]
+        with xr.open_dataset(path, group="summary", engine="netcdf4") as s:
+            require("policy" in s.dims and "replicate" in s.dims, "summary: dims " + str(s.dims))
+            for run_name in runs:
+                run = runs_group[run_name]
+                at = {"policy": text(run.attrs["policy"]),
+                      "replicate": float(text(run.attrs["replicate"]))}
+                if "sample" in s.dims:
+                    at["sample"] = float(text(run.attrs["sample"]))
+                for key, ds in run["summary"].items():
+                    got = float(s[key].sel(at))
+                    want = float(ds[()])
+                    require(got == want or (np.isnan(got) and np.isnan(want)),
+                            f"summary/{key} at {at}: {got}, runs/{run_name} says {want}")
+            return len(s.data_vars)
+
+
 def check_plot(path):
     with tempfile.TemporaryDirectory() as tmp:
         png = os.path.join(tmp, "plot.png")
@@ -143,12 +166,13 @@ def main():
         check_xarray(args.file, found)
         check_netcdf_append(args.file)
         check_expectations(args.file, next(iter(found)), args.expect_variable)
+        stacked = check_stacked(args.file, found)
         check_plot(args.file)
     except (AssertionError, OSError, KeyError, subprocess.CalledProcessError) as err:
         print(f"check_results: FAILED: {args.file}: {err}", file=sys.stderr)
         return 1
     count = sum(len(v) for v in found.values())
-    print(f"check_results: OK: {len(found)} runs, {count} variables")
+    print(f"check_results: OK: {len(found)} runs, {count} variables, {stacked} stacked summaries")
     return 0
 
 

@@ -18,6 +18,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "analysis/results_reader.hpp"
 #include "sim/errors.hpp"
 #include "sim/experiment_runner.hpp"
 #include "sim/interrupt.hpp"
@@ -432,7 +433,7 @@ TEST_CASE("results file opens in h5py, xarray (netCDF-4) and the plotting exampl
   }
   w.record_failure("whistle.r003", "diverged", {{"policy", "whistle"}, {"replicate", "3"}});
   order.push_back("whistle.r003");
-  w.finish(file_attributes(), order);
+  w.finish(file_attributes(), order, {"policy", "sample", "replicate"});
 
   const std::string command = python + " '" + GOVSIM_SOURCE_DIR +
                               "/tests/python/check_results.py' '" + file.string() +
@@ -443,6 +444,45 @@ TEST_CASE("results file opens in h5py, xarray (netCDF-4) and the plotting exampl
   INFO(out);
   CHECK(status == 0);
   CHECK_THAT(out, Catch::Contains("check_results: OK: 6 runs"));
+  CHECK_THAT(out, Catch::Contains("2 stacked summaries"));
+}
+
+TEST_CASE("an experiment's summaries are stacked over the runs' attributes", "[unit][results]") {
+  TempDir tmp;
+  const fs::path file = tmp.path() / "stacked.h5";
+  sim::ResultsWriter w(file, false, false);
+  std::vector<std::string> order;
+  for (const std::string policy : {"baseline", "whistle"}) {
+    for (int r = 0; r < 3; ++r) {
+      order.push_back(policy + ".r00" + std::to_string(r));
+      if (policy == "whistle" && r == 1) {
+        w.record_failure(order.back(), "diverged", {{"policy", policy}, {"replicate", "1"}});
+        continue;
+      }
+      sim::RunRecord rec = fake_record(policy == "whistle" ? 10.0 + r : r);
+      rec.attributes = {{"policy", policy},
+                        {"replicate", std::to_string(r)},
+                        {"parameter:hotline.call_takers", std::to_string(100 + r)}};
+      w.write_run(order.back(), rec);
+    }
+  }
+  w.finish({}, order, {"policy", "sample", "replicate"});
+  const analysis::ResultsFile f(file);
+  const auto wait = f.stacked_summary("mean_wait_h");
+  REQUIRE(wait.dims.size() == 2);  // no run has a sample: that dimension is left out
+  CHECK(wait.dims[0].name == "policy");
+  CHECK(wait.dims[0].labels == std::vector<std::string>{"baseline", "whistle"});
+  CHECK(wait.dims[1].name == "replicate");
+  CHECK(wait.dims[1].values == std::vector<double>{0, 1, 2});
+  CHECK(wait.units == "h");
+  REQUIRE(wait.data.size() == 6);
+  CHECK(wait.data[0] == 12.5);      // baseline r0
+  CHECK(wait.data[2] == 14.5);      // baseline r2
+  CHECK(wait.data[3] == 22.5);      // whistle r0
+  CHECK(std::isnan(wait.data[4]));  // whistle r1 failed
+  const auto calls = f.stacked_summary("parameter:hotline.call_takers");
+  CHECK(calls.data[1] == 101.0);
+  CHECK_THROWS_AS(f.stacked_summary("nothing"), analysis::FileError);
 }
 
 TEST_CASE("parallel runner rethrows Interrupted after the runs in flight stop", "[unit][results]") {
