@@ -163,11 +163,7 @@ bool is_calibration_file(const fs::path& file) {
 CalibrationSpec load_calibration(const fs::path& file) {
   CalibrationSpec spec;
   spec.file = file;
-  const Document doc = Document::load(file);
-  config::check_known_keys(doc, "", {"calibration"});
-  if (!doc.has("calibration")) missing(doc, "", "calibration");
-  const Document c = doc.child("calibration");
-  if (!c.is_map()) throw InputError(c.location(), "calibration", "expected a map");
+  const Document c = spec_input::top_level_map(Document::load(file), "calibration");
   config::check_known_keys(
       c, "calibration",
       {"name", "scenario", "days", "population_scale", "seed", "measure_from_day", "population",

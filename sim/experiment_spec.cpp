@@ -593,11 +593,7 @@ bool is_experiment_file(const fs::path& file) {
 ExperimentSpec load_experiment(const fs::path& file) {
   ExperimentSpec spec;
   spec.file = file;
-  const Document doc = Document::load(file);
-  config::check_known_keys(doc, "", {"experiment"});
-  if (!doc.has("experiment")) missing(doc, "", "experiment");
-  const Document e = doc.child("experiment");
-  if (!e.is_map()) throw InputError(e.location(), "experiment", "expected a map");
+  const Document e = spec_input::top_level_map(Document::load(file), "experiment");
   config::check_known_keys(e, "experiment",
                            {"name", "scenario", "replicates", "seed", "days", "population_scale",
                             "policies", "sweep", "primary_metrics", "multiple_comparisons"});

@@ -33,6 +33,16 @@ inline std::int64_t int_in_range(const config::Document& map, std::string_view k
   throw InputError(map.location(), config::join_path(map_path, key), msg);
 }
 
+// The map under a file's one top-level key (`experiment:`, `calibration:`): no other key beside
+// it, present, and a map.
+inline config::Document top_level_map(const config::Document& doc, const std::string& key) {
+  config::check_known_keys(doc, "", {key});
+  if (!doc.has(key)) missing(doc, "", key);
+  const config::Document map = doc.child(key);
+  if (!map.is_map()) throw InputError(map.location(), key, "expected a map");
+  return map;
+}
+
 // Names that become file and group names: letters, digits, '-' and '_'.
 inline bool valid_name(std::string_view name) {
   return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
