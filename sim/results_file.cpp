@@ -611,31 +611,31 @@ bool all_integers(const std::vector<std::string>& values) {
 // read gives a whole experiment. Integer-valued attributes become numeric dimensions in
 // ascending order, others label dimensions in order of first appearance. A cell no run fills
 // (a failed run) is NaN.
-RunRecord stacked_summaries(const MergePlan& plan, const std::vector<std::string>& stack_by,
-                            const std::function<fs::path(const std::string&, bool)>& part_of) {
-  struct RunSummary {
-    Attributes attributes;
-    std::vector<Scalar> scalars;
-  };
-  std::vector<RunSummary> runs;
-  for (const auto& name : plan.runs) {
-    Handle part = open_file_readonly(part_of(name, true));
-    Handle run = h5::open_group(part.get(), "run", "opening run group");
-    RunSummary r{own_attributes(run.get()), {}};
-    if (H5Lexists(run.get(), "summary", H5P_DEFAULT) > 0) {
-      Handle summary = h5::open_group(run.get(), "summary", "opening summary");
-      for (const auto& link : links_in_creation_order(summary.get())) {
-        Handle ds = open_dataset(summary.get(), link);
-        double value = 0;
-        check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value),
-              "reading summary " + link);
-        const Attributes a = own_attributes(ds.get());
-        r.scalars.push_back(
-            {link, attribute_or_empty(a, "units"), attribute_or_empty(a, "long_name"), value});
-      }
-    }
-    runs.push_back(std::move(r));
+// A run's attributes and summary scalars, read from its part while the merge has it open.
+struct RunSummary {
+  Attributes attributes;
+  std::vector<Scalar> scalars;
+};
+
+RunSummary read_run_summary(hid_t part_file) {
+  Handle run = h5::open_group(part_file, "run", "opening run group");
+  RunSummary r{own_attributes(run.get()), {}};
+  if (H5Lexists(run.get(), "summary", H5P_DEFAULT) <= 0) return r;
+  Handle summary = h5::open_group(run.get(), "summary", "opening summary");
+  for (const auto& link : links_in_creation_order(summary.get())) {
+    Handle ds = open_dataset(summary.get(), link);
+    double value = 0;
+    check(H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value),
+          "reading summary " + link);
+    const Attributes a = own_attributes(ds.get());
+    r.scalars.push_back(
+        {link, attribute_or_empty(a, "units"), attribute_or_empty(a, "long_name"), value});
   }
+  return r;
+}
+
+RunRecord stacked_summaries(const std::vector<RunSummary>& runs,
+                            const std::vector<std::string>& stack_by) {
   RunRecord out;
   std::vector<std::vector<std::string>> keys;  // per dimension, its values as text
   for (const auto& attribute : stack_by) {
@@ -705,12 +705,14 @@ void merge_parts(const fs::path& tmp, const MergePlan& plan, const Attributes& f
   write_int_attribute(file.get(), "failed_runs", static_cast<std::int64_t>(plan.failures.size()));
   write_attributes(file.get(), file_attributes);
   Handle runs = create_group(file.get(), "runs");
+  std::vector<RunSummary> summaries;
   for (const auto& name : plan.runs) {
     Handle part = open_file_readonly(part_of(name, true));
     copy_run(part.get(), runs.get(), name);
+    if (!stack_by.empty()) summaries.push_back(read_run_summary(part.get()));
   }
-  if (!stack_by.empty() && !plan.runs.empty()) {
-    const RunRecord stacked = stacked_summaries(plan, stack_by, part_of);
+  if (!summaries.empty()) {
+    const RunRecord stacked = stacked_summaries(summaries, stack_by);
     Handle group = create_group(file.get(), "summary");
     ScaleMap scales;
     for (const auto& dim : stacked.dimensions)
