@@ -252,6 +252,11 @@ void GovernanceModel::check_invariants(int day) const {
                r.count(day, d, Count::ClosedOnSpot) + r.count(day, d, Count::Dropped);
   }
   if (stock_now != stock_before + inflow - outflow) fail("stock and flow do not balance");
+  // The residents' kept totals are what a sweep over them gives.
+  for (std::size_t c = 0; c < w.city.communities.size(); ++c) {
+    if (w.residents.totals[c] != w.residents.sum_community(w.city.communities[c]))
+      fail("residents' totals differ from their sum in community " + std::to_string(c));
+  }
   // Every demand of the cohort is in exactly one state.
   const CohortLedger& cohort = w.ledger.cohort;
   double fates = 0;

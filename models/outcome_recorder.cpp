@@ -4,8 +4,6 @@
 #include <cmath>
 #include <numeric>
 
-#include <tbb/parallel_for.h>
-
 #include "models/mechanisms.hpp"
 
 namespace gov {
@@ -99,37 +97,29 @@ void OutcomeRecorder::end_day(World& w, int day) {
     keep(sample_.detection, times.detection);
   }
   times.clear();
-  // Residents' state by district and group: one parallel pass, reduced per community.
-  const std::size_t nc = w.city.communities.size();
-  std::vector<std::array<double, 6>> sums(nc);  // trust, sat (local, floating) and counts
-  tbb::parallel_for(std::size_t{0}, nc, [&](std::size_t c) {
-    const Community& com = w.city.communities[c];
-    std::array<double, 6> s{};
-    for (std::uint32_t k = 0; k < com.residents; ++k) {
-      const std::size_t i = com.first_resident + k;
-      const std::size_t g = w.residents.floating(i) ? 1 : 0;
-      s[g] += w.residents.trust[i];
-      s[2 + g] += w.residents.satisfaction[i];
-      s[4 + g] += 1;
-    }
-    sums[c] = s;
-  });
+  // Residents' state by district and group, from the totals the residents keep per community.
   std::vector<double> pop(nd_, 0.0);
-  std::array<double, 6> city{};
+  std::array<GroupTotals, 2> city{};
   std::array<double, 2> group_index{};  // community trust index weighted by each group's residents
-  for (std::size_t c = 0; c < nc; ++c) {
-    const auto d = w.city.communities[c].district;
-    const auto& s = sums[c];
+  for (std::size_t c = 0; c < w.city.communities.size(); ++c) {
+    const Community& com = w.city.communities[c];
+    const CommunityTotals& t = w.residents.totals[c];
+    const double people = static_cast<double>(t[0].residents + t[1].residents);
     // Reported trust is the working trust (own and word of mouth), the one that drives reporting.
     const double index = w.opinion[c].trust_index;
-    trust_[at(day, d)] +=
-        effective_trust((s[0] + s[1]) / 65535.0 / std::max(1.0, s[4] + s[5]), index) *
-        (s[4] + s[5]);
-    satisfaction_[at(day, d)] += (s[2] + s[3]) / 65535.0;
-    security_[at(day, d)] += w.opinion[c].security * w.city.communities[c].residents;
-    pop[d] += w.city.communities[c].residents;
-    for (std::size_t k = 0; k < 6; ++k) city[k] += s[k];
-    for (std::size_t g = 0; g < 2; ++g) group_index[g] += w.opinion[c].trust_index * s[4 + g];
+    const double trust_sum = static_cast<double>(t[0].trust + t[1].trust);
+    trust_[at(day, com.district)] +=
+        effective_trust(trust_sum / 65535.0 / std::max(1.0, people), index) * people;
+    satisfaction_[at(day, com.district)] +=
+        static_cast<double>(t[0].satisfaction + t[1].satisfaction) / 65535.0;
+    security_[at(day, com.district)] += w.opinion[c].security * com.residents;
+    pop[com.district] += com.residents;
+    for (std::size_t g = 0; g < 2; ++g) {
+      city[g].trust += t[g].trust;
+      city[g].satisfaction += t[g].satisfaction;
+      city[g].residents += t[g].residents;
+      group_index[g] += index * static_cast<double>(t[g].residents);
+    }
   }
   for (std::size_t d = 0; d < nd_; ++d) {
     trust_[at(day, d)] = safe_div(trust_[at(day, d)], pop[d]);
@@ -137,9 +127,11 @@ void OutcomeRecorder::end_day(World& w, int day) {
     security_[at(day, d)] = safe_div(security_[at(day, d)], pop[d]);
   }
   for (std::size_t g = 0; g < 2; ++g) {
-    group_trust_[dd * 2 + g] = effective_trust(safe_div(city[g] / 65535.0, city[4 + g]),
-                                               safe_div(group_index[g], city[4 + g]));
-    group_satisfaction_[dd * 2 + g] = safe_div(city[2 + g] / 65535.0, city[4 + g]);
+    const auto n = static_cast<double>(city[g].residents);
+    group_trust_[dd * 2 + g] = effective_trust(
+        safe_div(static_cast<double>(city[g].trust) / 65535.0, n), safe_div(group_index[g], n));
+    group_satisfaction_[dd * 2 + g] =
+        safe_div(static_cast<double>(city[g].satisfaction) / 65535.0, n);
   }
   // Departments: utilisation over the day, queue at its end, arrivals, borrowed routine hours.
   double dept_hours = 0, borrowed = 0;

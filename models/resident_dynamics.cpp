@@ -20,8 +20,9 @@ void record_outcome(World& w, const Issue& is, double outcome) {
   const std::size_t i = is.resident;
   const double s = Residents::to_unit(r.satisfaction[i]);
   const double tr = Residents::to_unit(r.trust[i]);
-  r.satisfaction[i] = Residents::from_unit(s + cfg.satisfaction_learning_rate * (outcome - s));
-  r.trust[i] = Residents::from_unit(tr + cfg.trust_learning_rate * (outcome - tr));
+  r.set_opinion(i, is.community,
+                Residents::from_unit(tr + cfg.trust_learning_rate * (outcome - tr)),
+                Residents::from_unit(s + cfg.satisfaction_learning_rate * (outcome - s)));
   CommunityOpinion& op = w.opinion[is.community];
   op.outcome_sum_today += outcome;
   op.outcomes_today += 1;
@@ -121,7 +122,8 @@ void daily_resident_step(World& w, int day) {
     const auto movers = rng.poisson(hazard);
     for (std::uint64_t k = 0; k < movers; ++k) {
       const std::size_t i = com.first_resident + rng.below(com.residents);
-      replace_resident(w.residents, i, com, pop, w.seed, static_cast<std::uint64_t>(day));
+      replace_resident(w.residents, i, static_cast<std::uint32_t>(c), com, pop, w.seed,
+                       static_cast<std::uint64_t>(day));
     }
     // Community activity (P8) builds ties.
     if (social.enabled && w.in_force(com.district, day * 24.0)) {

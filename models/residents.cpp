@@ -32,7 +32,46 @@ void draw_resident(Residents& r, std::size_t i, const Community& c, const Popula
   r.satisfaction[i] = Residents::from_unit(pop.initial_satisfaction + noise);
 }
 
+GroupTotals& totals_of(Residents& r, std::size_t i, std::uint32_t community) {
+  return r.totals[community][static_cast<std::size_t>(r.group(i))];
+}
+
+void add_to_totals(Residents& r, std::size_t i, std::uint32_t community) {
+  GroupTotals& g = totals_of(r, i, community);
+  g.trust += r.trust[i];
+  g.satisfaction += r.satisfaction[i];
+  g.residents += 1;
+}
+
+void remove_from_totals(Residents& r, std::size_t i, std::uint32_t community) {
+  GroupTotals& g = totals_of(r, i, community);
+  g.trust -= r.trust[i];
+  g.satisfaction -= r.satisfaction[i];
+  g.residents -= 1;
+}
+
 }  // namespace
+
+void Residents::set_opinion(std::size_t r, std::uint32_t community, std::uint16_t new_trust,
+                            std::uint16_t new_satisfaction) {
+  GroupTotals& g = totals_of(*this, r, community);
+  g.trust = g.trust - trust[r] + new_trust;
+  g.satisfaction = g.satisfaction - satisfaction[r] + new_satisfaction;
+  trust[r] = new_trust;
+  satisfaction[r] = new_satisfaction;
+}
+
+CommunityTotals Residents::sum_community(const Community& c) const {
+  CommunityTotals t{};
+  for (std::uint32_t k = 0; k < c.residents; ++k) {
+    const std::size_t i = c.first_resident + k;
+    GroupTotals& g = t[static_cast<std::size_t>(group(i))];
+    g.trust += trust[i];
+    g.satisfaction += satisfaction[i];
+    g.residents += 1;
+  }
+  return t;
+}
 
 Residents build_residents(const City& city, const PopulationSettings& pop, std::uint64_t seed) {
   Residents r;
@@ -41,6 +80,7 @@ Residents build_residents(const City& city, const PopulationSettings& pop, std::
   r.satisfaction.resize(n);
   r.ties.resize(n);
   r.traits.resize(n);
+  r.totals.resize(city.communities.size());
   tbb::parallel_for(std::size_t{0}, city.communities.size(), [&](std::size_t ci) {
     const Community& c = city.communities[ci];
     for (std::uint32_t k = 0; k < c.residents; ++k) {
@@ -48,14 +88,17 @@ Residents build_residents(const City& city, const PopulationSettings& pop, std::
       sim::RandomStream rng(seed, static_cast<std::uint64_t>(Purpose::ResidentInit), i, 0);
       draw_resident(r, i, c, pop, rng, pop.mean_ties);
     }
+    r.totals[ci] = r.sum_community(c);
   });
   return r;
 }
 
-void replace_resident(Residents& r, std::size_t index, const Community& c,
+void replace_resident(Residents& r, std::size_t index, std::uint32_t community, const Community& c,
                       const PopulationSettings& pop, std::uint64_t seed, std::uint64_t day) {
+  remove_from_totals(r, index, community);
   sim::RandomStream rng(seed, static_cast<std::uint64_t>(Purpose::ResidentInit), index, day + 1);
   draw_resident(r, index, c, pop, rng, pop.new_resident_ties);
+  add_to_totals(r, index, community);
 }
 
 }  // namespace gov

@@ -68,7 +68,7 @@ TEST_CASE("override flags out of range or not finite are refused, naming the fla
   }
 }
 
-TEST_CASE("the output path (-o) must name a writable results file, checked before the run",
+TEST_CASE("the output path given with -o must name a writable results file, checked before the run",
           "[cli][bad-input]") {
   const test::TempDir dir;
   const fs::path existing = dir.path() / "existing";
