@@ -1,7 +1,9 @@
 #pragma once
-// Timed events bucketed by tick. Events due in the current tick sit in a heap so that handling one
-// event may schedule another inside the same tick; order is total (the event type's operator<),
-// never the order of insertion, so results cannot depend on how work was scheduled.
+// Timed events bucketed by tick. A tick's bucket is sorted once when the tick starts; events
+// scheduled into the current tick while it runs sit in a small heap, and pop() takes the earlier
+// of the two. Order is total (the event type's operator<), never the order of insertion, so
+// results cannot depend on how work was scheduled.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <queue>
@@ -16,7 +18,7 @@ class Agenda {
 
   void push(const Event& e) {
     if (e.time_h < current_end_h_) {
-      current_.push(e);
+      late_.push(e);
       return;
     }
     const auto b = static_cast<std::size_t>(std::floor(e.time_h / tick_h_));
@@ -28,22 +30,32 @@ class Agenda {
   // Makes tick `t` current: its events become available to pop().
   void start_tick(std::size_t t) {
     current_end_h_ = static_cast<double>(t + 1) * tick_h_;
+    // Whatever is left of the previous tick stays ahead of this one's events.
+    for (std::size_t k = next_; k < sorted_.size(); ++k) late_.push(sorted_[k]);
+    sorted_.clear();
+    next_ = 0;
     if (t < buckets_.size()) {
-      for (const Event& e : buckets_[t]) current_.push(e);
-      pending_ -= buckets_[t].size();
+      sorted_.swap(buckets_[t]);
       std::vector<Event>().swap(buckets_[t]);
+      pending_ -= sorted_.size();
+      std::sort(sorted_.begin(), sorted_.end());
     }
   }
 
   bool pop(Event& out) {
-    if (current_.empty()) return false;
-    out = current_.top();
-    current_.pop();
+    const bool have_sorted = next_ < sorted_.size();
+    if (!have_sorted && late_.empty()) return false;
+    if (have_sorted && (late_.empty() || sorted_[next_] < late_.top())) {
+      out = sorted_[next_++];
+    } else {
+      out = late_.top();
+      late_.pop();
+    }
     return true;
   }
 
   double tick_h() const { return tick_h_; }
-  std::size_t pending() const { return pending_ + current_.size(); }
+  std::size_t pending() const { return pending_ + (sorted_.size() - next_) + late_.size(); }
 
  private:
   struct Later {
@@ -53,7 +65,9 @@ class Agenda {
   double current_end_h_ = 0;
   std::size_t pending_ = 0;
   std::vector<std::vector<Event>> buckets_;
-  std::priority_queue<Event, std::vector<Event>, Later> current_;
+  std::vector<Event> sorted_;  // the current tick's bucket, in order; next_ is the next to pop
+  std::size_t next_ = 0;
+  std::priority_queue<Event, std::vector<Event>, Later> late_;
 };
 
 }  // namespace sim

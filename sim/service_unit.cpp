@@ -70,8 +70,10 @@ void ServiceUnit::start(std::uint32_t slot, double t, bool borrowed, std::vector
 
 void ServiceUnit::advance(double until_h, std::vector<JobEvent>& out) {
   // Arrivals handed in since the last advance are merged in (time, hand-in order).
-  std::stable_sort(arrivals_.begin() + static_cast<std::ptrdiff_t>(next_arrival_), arrivals_.end(),
-                   [](const Job& a, const Job& b) { return a.arrival_h < b.arrival_h; });
+  const auto earlier = [](const Job& a, const Job& b) { return a.arrival_h < b.arrival_h; };
+  const auto first = arrivals_.begin() + static_cast<std::ptrdiff_t>(next_arrival_);
+  if (!std::is_sorted(first, arrivals_.end(), earlier))
+    std::stable_sort(first, arrivals_.end(), earlier);
   constexpr double kInf = std::numeric_limits<double>::infinity();
   for (;;) {
     const double t_arrival =
