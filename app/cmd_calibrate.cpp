@@ -288,7 +288,7 @@ int cmd_calibrate(const CalibrateArgs& args) {
                            {"seed", std::to_string(scenarios.back().run.seed)}};
       for (std::size_t k = 0; k < thetas[b].size(); ++k)
         a.emplace_back("parameter:" + spec.parameters[k].key, fmt::format("{}", thetas[b][k]));
-      tasks.push_back({run_name(g, first + b), a});
+      tasks.push_back({run_name(g, first + b), a, ""});
       order.push_back(tasks.back().name);
     }
     sim::RunnerOptions ro;

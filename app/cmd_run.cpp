@@ -97,8 +97,10 @@ void print_summary(const gov::Scenario& s, const sim::RunRecord& r, std::ostream
   }
 }
 
-sim::RunRecord run_model(const gov::Scenario& s, sim::Progress* progress) {
-  gov::GovernanceModel model(s);
+sim::RunRecord run_model(const gov::Scenario& s, sim::Progress* progress,
+                         gov::StartingPopulationCache* cache = nullptr) {
+  gov::GovernanceModel model =
+      cache ? gov::GovernanceModel(s, *cache->get(s)) : gov::GovernanceModel(s);
   gov::RunOptions ro;
   if (progress != nullptr) ro.on_day_done = [progress](int) { progress->advance(); };
   return model.run(ro);
@@ -162,12 +164,13 @@ std::vector<gov::Scenario> plan_scenarios(const sim::ExperimentSpec& spec,
 
 // A two-day probe of the first run: every primary metric must be a summary the model writes, so
 // that a misspelt name fails now rather than after the experiment.
-void check_primary_metrics(const sim::ExperimentSpec& spec, const gov::Scenario& first) {
+void check_primary_metrics(const sim::ExperimentSpec& spec, const gov::Scenario& first,
+                           gov::StartingPopulationCache* cache = nullptr) {
   if (spec.primary_metrics.empty()) return;
   gov::Scenario probe = first;
   probe.run.days = 2;
   probe.run.warmup_days = 0;
-  const sim::RunRecord rec = gov::GovernanceModel(probe).run();
+  const sim::RunRecord rec = run_model(probe, nullptr, cache);
   for (const sim::PrimaryMetric& m : spec.primary_metrics) {
     if (std::any_of(rec.summary.begin(), rec.summary.end(),
                     [&](const auto& s) { return s.name == m.name; }))
@@ -191,7 +194,11 @@ int run_experiment(const RunArgs& args) {
   const sim::ExperimentSpec spec = sim::load_experiment(args.file);
   const auto plans = sim::expand(spec);
   const auto scenarios = plan_scenarios(spec, plans, {args.days, args.seed, args.scale});
-  check_primary_metrics(spec, scenarios.front());
+  const auto limit = thread_limit(args.threads);
+  // The runs in flight need their set-ups, and one more lets the next group's build overlap.
+  gov::StartingPopulationCache populations(
+      tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) + 1);
+  check_primary_metrics(spec, scenarios.front(), &populations);
   const std::string output = args.output.empty() ? "results/" + spec.name + ".h5" : args.output;
   check_output(output);
   if (fs::path(output).has_parent_path()) fs::create_directories(fs::path(output).parent_path());
@@ -211,10 +218,9 @@ int run_experiment(const RunArgs& args) {
     a.emplace_back("seed", std::to_string(scenarios[i].run.seed));
     a.emplace_back("scenario_yaml", gov::resolved_yaml(scenarios[i]));
     for (const auto& [k, v] : p.parameters) a.emplace_back("parameter:" + k, fmt::format("{}", v));
-    tasks.push_back({p.name(), a});
+    tasks.push_back({p.name(), a, gov::starting_population_key(scenarios[i])});
     order.push_back(p.name());
   }
-  const auto limit = thread_limit(args.threads);
   sim::InterruptGuard guard;
   const auto start = std::chrono::steady_clock::now();
   std::cerr << fmt::format(
@@ -227,7 +233,8 @@ int run_experiment(const RunArgs& args) {
   ro.parallel_runs = !args.serial_runs && tasks.size() > 1;
   ro.show_progress = args.progress;
   const auto report = sim::run_all(
-      tasks, writer, [&](std::size_t i) { return run_model(scenarios[i], nullptr); }, ro);
+      tasks, writer, [&](std::size_t i) { return run_model(scenarios[i], nullptr, &populations); },
+      ro);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   sim::Attributes root{{"experiment_file", args.file},

@@ -6,28 +6,29 @@
 #include <stdexcept>
 #include <string>
 
-#include "models/city_builder.hpp"
 #include "models/mechanisms.hpp"
 
 namespace gov {
-namespace {
 
-std::unique_ptr<World> build_world(const Scenario& s) {
-  const auto seed = static_cast<std::uint64_t>(s.run.seed);
-  City city = build_city(s.city, s.population.scale, seed);
-  Residents residents = build_residents(city, s.population, seed);
-  auto w = std::make_unique<World>(s, std::move(city), std::move(residents));
-  w->adoption_day = adoption_days(w->city, s.policies.rollout);
-  return w;
-}
+GovernanceModel::GovernanceModel(const Scenario& scenario)
+    : GovernanceModel(scenario, nullptr, std::chrono::steady_clock::now()) {}
 
-}  // namespace
+GovernanceModel::GovernanceModel(const Scenario& scenario, const StartingPopulation& start)
+    : GovernanceModel(scenario, &start, std::chrono::steady_clock::now()) {}
 
-GovernanceModel::GovernanceModel(const Scenario& scenario) {
-  const auto start = std::chrono::steady_clock::now();
-  w_ = build_world(scenario);
+GovernanceModel::GovernanceModel(const Scenario& scenario, const StartingPopulation* start,
+                                 std::chrono::steady_clock::time_point t0) {
+  if (start != nullptr && start->key != starting_population_key(scenario)) {
+    throw std::logic_error(
+        "GovernanceModel: the starting population was built for another city, "
+        "population or seed");
+  }
+  StartingPopulation population = start ? *start : build_starting_population(scenario);
+  w_ = std::make_unique<World>(scenario, std::move(population.city),
+                               std::move(population.residents));
+  w_->adoption_day = adoption_days(w_->city, scenario.policies.rollout);
   recorder_ = std::make_unique<OutcomeRecorder>(*w_, static_cast<int>(scenario.run.days));
-  build_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  build_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 GovernanceModel::~GovernanceModel() = default;

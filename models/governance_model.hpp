@@ -1,11 +1,13 @@
 #pragma once
 // The governance model of MODEL.md, plugged into the engine: builds the city and its actors from
 // a frozen Scenario and runs it day by day, tick by tick.
+#include <chrono>
 #include <functional>
 #include <memory>
 
 #include "models/outcome_recorder.hpp"
 #include "models/scenario.hpp"
+#include "models/starting_population.hpp"
 #include "models/world.hpp"
 #include "sim/engine.hpp"
 #include "sim/record.hpp"
@@ -20,6 +22,9 @@ struct RunOptions {
 class GovernanceModel final : public sim::Model {
  public:
   explicit GovernanceModel(const Scenario& scenario);
+  // Starts from a copy of `start`, which must have been built for this scenario's city,
+  // population and seed (checked).
+  GovernanceModel(const Scenario& scenario, const StartingPopulation& start);
   ~GovernanceModel() override;
 
   // Runs scenario.run.days days and returns the run's series and summary.
@@ -27,6 +32,7 @@ class GovernanceModel final : public sim::Model {
 
   const World& world() const { return *w_; }
   const OutcomeRecorder& outcomes() const { return *recorder_; }
+  // Time to build the world: drawing the city and residents, or copying them.
   double build_seconds() const { return build_seconds_; }
 
   void begin_day(int day) override;
@@ -34,6 +40,8 @@ class GovernanceModel final : public sim::Model {
   void end_day(int day) override;
 
  private:
+  GovernanceModel(const Scenario& scenario, const StartingPopulation* start,
+                  std::chrono::steady_clock::time_point t0);
   void handle(const Event& e);
   void drain_events();
   void handle_unit_events();

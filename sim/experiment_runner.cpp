@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <set>
 #include <stdexcept>
 
 #include <fmt/format.h>
 #include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
 #include <tbb/task_arena.h>
@@ -126,14 +128,27 @@ RunnerReport run_all(const std::vector<RunTask>& tasks, ResultsWriter& writer,
       todo.push_back(i);
     }
   }
+  // Runs sharing a set-up are made adjacent: set-ups in the order they first appear.
+  std::map<std::string, std::size_t> first_of_setup;
+  for (std::size_t i : todo) first_of_setup.emplace(tasks[i].shared_setup, i);
+  std::stable_sort(todo.begin(), todo.end(), [&](std::size_t a, std::size_t b) {
+    return first_of_setup[tasks[a].shared_setup] < first_of_setup[tasks[b].shared_setup];
+  });
   Progress progress("runs", todo.size(), options.show_progress);
   Runner runner(tasks, writer, fn, progress);
   if (options.parallel_runs) {
-    // One TBB task per run: runs are coarse, and the simple partitioner never batches them.
+    // One loop per thread, each taking the next run in order: the runs in flight are neighbours
+    // in `todo`, so they share set-ups (splitting the range instead would run its two halves).
+    std::atomic<std::size_t> next{0};
+    const auto loops =
+        std::min(static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()),
+                 tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
     tbb::parallel_for(
-        tbb::blocked_range<std::size_t>(0, todo.size(), 1),
+        tbb::blocked_range<std::size_t>(0, loops, 1),
         [&](const tbb::blocked_range<std::size_t>& r) {
-          for (std::size_t k = r.begin(); k != r.end(); ++k) runner.run(todo[k]);
+          for (std::size_t l = r.begin(); l != r.end(); ++l) {
+            for (std::size_t k = next++; k < todo.size(); k = next++) runner.run(todo[k]);
+          }
         },
         tbb::simple_partitioner());
   } else {

@@ -17,6 +17,9 @@ namespace sim {
 struct RunTask {
   std::string name;
   Attributes attributes;
+  // Runs with equal `shared_setup` start from the same expensive set-up (the model's cache holds
+  // it); they are started one after another, so the cache needs room for a few set-ups only.
+  std::string shared_setup;
 };
 
 struct RunnerOptions {
@@ -38,8 +41,9 @@ struct RunnerReport {
 //   InputError.
 // - On interrupt no further run starts, finished parts are kept, and sim::Interrupted is
 //   rethrown once the runs in flight have stopped.
-// With parallel_runs the runs are spread over TBB's threads; each fn(i) runs in an isolated task
-// arena region, so its own parallel loops never pick up another run's work.
+// With parallel_runs the runs are spread over TBB's threads, started in task order grouped by
+// shared_setup; each fn(i) runs in an isolated task arena region, so its own parallel loops never
+// pick up another run's work.
 RunnerReport run_all(const std::vector<RunTask>& tasks, ResultsWriter& writer,
                      const std::function<RunRecord(std::size_t)>& fn, const RunnerOptions& options);
 

@@ -309,7 +309,8 @@ std::vector<sim::RunTask> make_tasks(std::size_t n) {
   std::vector<sim::RunTask> tasks;
   for (std::size_t i = 0; i < n; ++i)
     tasks.push_back({"p.r00" + std::to_string(i),
-                     {{"policy", "p"}, {"replicate", std::to_string(i)}, {"seed", "7"}}});
+                     {{"policy", "p"}, {"replicate", std::to_string(i)}, {"seed", "7"}},
+                     ""});
   return tasks;
 }
 
@@ -377,6 +378,22 @@ TEST_CASE("runner stops on interrupt and resumes where it stopped", "[unit][resu
   CHECK(report.completed == 3);
   w.finish({}, names_of(tasks));
   CHECK(fs::exists(file));
+}
+
+TEST_CASE("runner starts runs that share a set-up one after another", "[unit][results]") {
+  TempDir tmp;
+  auto tasks = make_tasks(6);
+  const char* setups[] = {"seed 1", "seed 2", "seed 1", "seed 3", "seed 2", "seed 1"};
+  for (std::size_t i = 0; i < tasks.size(); ++i) tasks[i].shared_setup = setups[i];
+  std::vector<std::size_t> calls;
+  auto fn = [&](std::size_t i) {
+    calls.push_back(i);
+    return fake_record(static_cast<double>(i));
+  };
+  sim::ResultsWriter w(tmp.path() / "exp.h5", false, false);
+  sim::run_all(tasks, w, fn, {false, false});
+  // Set-ups in the order they first appear, tasks in their order within a set-up.
+  CHECK(calls == std::vector<std::size_t>{0, 2, 5, 1, 4, 3});
 }
 
 TEST_CASE("runner refuses to resume a changed experiment", "[unit][results]") {
