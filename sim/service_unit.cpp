@@ -36,8 +36,11 @@ void ServiceUnit::integrate_to(double t) {
 }
 
 bool ServiceUnit::raise_priority(std::uint64_t id, std::int32_t priority) {
-  const auto it = waiting_slot_by_id_.find(id);
-  if (it == waiting_slot_by_id_.end()) {
+  // Raising is rare (supervision, escalation), so the waiting job is found by a scan rather than
+  // an index every arrival would pay for. Ids of raised jobs are unique while they wait.
+  std::uint32_t slot = 0;
+  while (slot < slots_.size() && (slots_[slot].id != id || slot_started_[slot])) ++slot;
+  if (slot == slots_.size()) {
     // Handed in but not yet reached by advance(): it will enter the queue with the new priority.
     for (std::size_t k = next_arrival_; k < arrivals_.size(); ++k) {
       if (arrivals_[k].id != id) continue;
@@ -46,17 +49,16 @@ bool ServiceUnit::raise_priority(std::uint64_t id, std::int32_t priority) {
     }
     return false;
   }
-  Job& job = slots_[it->second];
+  Job& job = slots_[slot];
   if (priority >= job.priority) return true;
   job.priority = priority;
   // The old heap entry goes stale when the job starts from this one.
-  waiting_.push({priority, job.arrival_h, seq_++, it->second, slot_generation_[it->second]});
+  waiting_.push({priority, job.arrival_h, seq_++, slot, slot_generation_[slot]});
   return true;
 }
 
 void ServiceUnit::start(std::uint32_t slot, double t, bool borrowed, std::vector<JobEvent>& out) {
   const Job& job = slots_[slot];
-  waiting_slot_by_id_.erase(job.id);
   slot_started_[slot] = 1;
   ++started_;
   if (borrowed) {
@@ -116,7 +118,6 @@ void ServiceUnit::advance(double until_h, std::vector<JobEvent>& out) {
       } else {
         const std::uint32_t gen = slot_generation_[slot];
         waiting_.push({job.priority, job.arrival_h, seq_++, slot, gen});
-        waiting_slot_by_id_[job.id] = slot;
         ++waiting_count_;
         if (job.latest_start_h < kInf) deadlines_.push({job.latest_start_h, seq_++, slot, gen});
       }

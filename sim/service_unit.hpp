@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <limits>
 #include <queue>
-#include <unordered_map>
 #include <vector>
 
 namespace sim {
@@ -110,7 +109,6 @@ class ServiceUnit {
   std::vector<std::uint8_t> slot_started_;
   std::vector<std::uint32_t> slot_generation_;
   std::vector<std::uint32_t> free_slots_;
-  std::unordered_map<std::uint64_t, std::uint32_t> waiting_slot_by_id_;
   std::vector<Job> arrivals_;  // not yet reached by advance(), kept sorted by arrival time
   std::size_t next_arrival_ = 0;
   MinHeap<Waiting> waiting_;
