@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "models/random_purposes.hpp"
+#include "sim/apportion.hpp"
 #include "sim/csv.hpp"
 #include "sim/errors.hpp"
 #include "sim/random.hpp"
@@ -26,26 +27,6 @@ void place_in_disc(sim::RandomStream& rng, double x, double y, double r, double&
   const double ang = 2.0 * std::numbers::pi * rng.uniform();
   ox = x + rad * std::cos(ang);
   oy = y + rad * std::sin(ang);
-}
-
-// Splits `total` into integers proportional to `weights` (largest remainder), summing exactly.
-std::vector<std::uint32_t> apportion(double total, const std::vector<double>& weights) {
-  std::vector<std::uint32_t> out(weights.size(), 0);
-  const double wsum = std::accumulate(weights.begin(), weights.end(), 0.0);
-  if (weights.empty() || wsum <= 0) return out;
-  const auto target = static_cast<std::uint64_t>(std::llround(total));
-  std::vector<std::pair<double, std::size_t>> rema;
-  std::uint64_t given = 0;
-  for (std::size_t i = 0; i < weights.size(); ++i) {
-    const double exact = static_cast<double>(target) * weights[i] / wsum;
-    out[i] = static_cast<std::uint32_t>(std::floor(exact));
-    given += out[i];
-    rema.emplace_back(exact - std::floor(exact), i);
-  }
-  std::stable_sort(rema.begin(), rema.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (std::size_t k = 0; given < target && k < rema.size(); ++k, ++given) ++out[rema[k].second];
-  return out;
 }
 
 // k nearest neighbours among points [first, first + n), plus the edges already in `edges`.
@@ -267,7 +248,7 @@ void populate(const CitySettings& s, City& city, double scale, std::uint64_t see
       share[k] = rural ? (1 - urban_share) * w[k] / rural_w : urban_share * w[k] / urban_w;
       unscaled[ids[k]] = share[k] * dist.population_target;
     }
-    const auto counts = apportion(dist.population_target * scale, share);
+    const auto counts = sim::apportion(dist.population_target * scale, share);
     dist.residents = 0;
     const double density = dist.population_target / dist.area_km2;
     for (std::size_t k = 0; k < ids.size(); ++k) {

@@ -8,6 +8,7 @@
 
 #include "models/domains.hpp"
 #include "models/issue.hpp"
+#include "sim/apportion.hpp"
 
 namespace gov {
 namespace {
@@ -118,25 +119,19 @@ DepartmentSystem::DepartmentSystem(std::vector<Department> departments, const Ci
       int posted = 0;
       if (share_to_streets > 0 && total > 1) {
         // Posted staff go to streets in proportion to their residents (largest remainder).
-        const double to_post = std::round(total * share_to_streets);
-        std::vector<double> exact(dist.street_count);
+        std::vector<double> residents(dist.street_count,
+                                      1.0);  // equal shares if nobody lives there
         double pop = 0;
-        for (std::uint32_t k = 0; k < dist.street_count; ++k) {
+        for (std::uint32_t k = 0; k < dist.street_count; ++k)
           pop += city.streets[dist.first_street + k].residents;
+        if (pop > 0) {
+          for (std::uint32_t k = 0; k < dist.street_count; ++k)
+            residents[k] = city.streets[dist.first_street + k].residents;
         }
-        std::vector<std::pair<double, std::uint32_t>> rem;
+        const auto teams = sim::apportion(std::round(total * share_to_streets), residents);
         for (std::uint32_t k = 0; k < dist.street_count; ++k) {
-          const double w = pop > 0 ? city.streets[dist.first_street + k].residents / pop
-                                   : 1.0 / dist.street_count;
-          exact[k] = to_post * w;
-          team[k] = static_cast<int>(std::floor(exact[k]));
+          team[k] = static_cast<int>(teams[k]);
           posted += team[k];
-          rem.emplace_back(exact[k] - team[k], k);
-        }
-        std::stable_sort(rem.begin(), rem.end(),
-                         [](const auto& a, const auto& b) { return a.first > b.first; });
-        for (std::size_t k = 0; posted < to_post && k < rem.size(); ++k, ++posted) {
-          ++team[rem[k].second];
         }
         if (posted >= total) {  // keep one server central for streets without a team
           auto big = std::max_element(team.begin(), team.end());
