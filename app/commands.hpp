@@ -64,4 +64,11 @@ struct SensitivityArgs {
 };
 int cmd_sensitivity(const SensitivityArgs& args);
 
+struct ExportArgs {
+  std::string file;
+  std::string output;  // empty: standard output
+  std::vector<std::string> metrics;
+};
+int cmd_export(const ExportArgs& args);
+
 }  // namespace app

@@ -2,9 +2,13 @@
 // codes: 0 ok, 1 internal failure, 2 bad input (scenario, experiment, data file or flag),
 // 130 interrupted (finished runs are kept for --resume).
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "app/commands.hpp"
+#include "app/run_support.hpp"
 #include "sim/errors.hpp"
 #include "sim/version.hpp"
 
@@ -100,6 +104,26 @@ int main(int argc, char** argv) {
   sensitivity_cmd->add_option("--format", sensitivity.format, "table or csv")
       ->check(CLI::IsMember({"table", "csv"}));
 
+  app::ExportArgs export_args;
+  std::string export_format = "csv";
+  auto* export_cmd = cli.add_subcommand(
+      "export", "A results file as a tidy CSV: one row per run and summary metric");
+  export_cmd->add_option("file", export_args.file, "HDF5 results file")->required();
+  export_cmd->add_option("-o,--output", export_args.output,
+                         "CSV file to write (atomically); default standard output");
+  export_cmd->add_option("--metric", export_args.metrics, "summary metric(s); default all");
+  export_cmd->add_option("--format", export_format, "csv (the only format so far)")
+      ->check(CLI::IsMember({"csv"}));
+
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> names;
+    for (const auto* sub : cli.get_subcommands({})) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      std::cerr << app::unknown_command_message(argv[1], names) << '\n';
+      return sim::kExitBadInput;
+    }
+  }
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -117,6 +141,7 @@ int main(int argc, char** argv) {
     if (*params_cmd) return app::cmd_inspect_params();
     if (*compare_cmd) return app::cmd_compare(compare);
     if (*sensitivity_cmd) return app::cmd_sensitivity(sensitivity);
+    if (*export_cmd) return app::cmd_export(export_args);
   } catch (const sim::InputError& e) {
     std::cerr << e.what() << '\n';
     return sim::kExitBadInput;

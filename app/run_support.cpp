@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
 
 #include "sim/errors.hpp"
@@ -73,6 +74,40 @@ std::vector<std::pair<std::string, std::string>> provenance(
       {"created_utc", utc_now()}};
   out.insert(out.end(), own.begin(), own.end());
   return out;
+}
+
+std::string unknown_command_message(const std::string& given,
+                                    const std::vector<std::string>& names) {
+  // Levenshtein distance, one row at a time.
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        const std::size_t above = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diagonal = above;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  std::size_t best_distance = std::string::npos;
+  std::string all;
+  for (const auto& n : names) {
+    all += (all.empty() ? "" : ", ") + n;
+    const std::size_t d = distance(given, n);
+    if (d < best_distance) {
+      best_distance = d;
+      best = n;
+    }
+  }
+  std::string message = "govsim: unknown command '" + given + "'";
+  if (!best.empty() && best_distance <= std::max<std::size_t>(2, best.size() / 3))
+    return message + "; did you mean '" + best + "'?";
+  return message + "; commands: " + all;
 }
 
 }  // namespace app

@@ -39,6 +39,10 @@ int report_bad_input(const char* command, Report&& report) {
 void check_output(const std::filesystem::path& output);
 std::unique_ptr<tbb::global_control> thread_limit(int threads);
 std::string utc_now();
+// "govsim: unknown command 'rnu'; did you mean 'run'?" (the nearest name by edit distance, when
+// it is near), else the list of commands.
+std::string unknown_command_message(const std::string& given,
+                                    const std::vector<std::string>& names);
 // The root attributes every results file starts with (version, commit, creation time), followed
 // by the command's own.
 std::vector<std::pair<std::string, std::string>> provenance(

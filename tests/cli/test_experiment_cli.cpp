@@ -283,3 +283,56 @@ TEST_CASE("compare adjusts the primary metrics' p-values over policies x metrics
   }
   CHECK(p.size() == 4);  // two policies x two primary metrics
 }
+
+TEST_CASE("govsim export writes one tidy row per run and metric, with the sweep's parameters",
+          "[cli][experiment][export]") {
+  const test::TempDir tmp;
+  const fs::path out = tmp.path() / "sweep.h5", csv = tmp.path() / "table.csv";
+  auto r =
+      test::run_govsim({"run", (test::source_dir() / "tests/data/experiment/sweep.yaml").string(),
+                        "-o", out.string(), "--no-progress", "--days", "4"},
+                       tmp.path());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  r = test::run_govsim({"export", out.string(), "-o", csv.string()}, tmp.path());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const analysis::ResultsFile file(out);
+  const std::string text = test::slurp(csv);
+  std::vector<std::string> lines;
+  for (std::size_t start = 0, end; (end = text.find('\n', start)) != std::string::npos;
+       start = end + 1)
+    lines.push_back(text.substr(start, end - start));
+  REQUIRE(!lines.empty());
+  CHECK(lines[0] ==
+        "run,policy,sample,replicate,seed,status,parameter:hotline.call_takers,parameter:routing."
+        "transfer_delay_h,metric,value,unit");
+  const auto metrics = file.summary(file.runs().front().name);
+  CHECK(lines.size() == 1 + file.runs().size() * metrics.size());
+  // The first data row is the first run's first metric, at full precision.
+  const auto& first = file.runs().front();
+  CHECK(lines[1].rfind(first.name + "," + first.policy + ",0,0," + first.seed + ",ok,", 0) == 0);
+  const std::string tail = lines[1].substr(lines[1].rfind(',', lines[1].rfind(',') - 1) + 1);
+  CHECK(std::stod(tail.substr(0, tail.find(','))) == Approx(metrics.front().value).epsilon(1e-15));
+  // One metric only, to standard output; an unknown metric is refused, naming it.
+  r = test::run_govsim({"export", out.string(), "--metric", metrics.back().name}, tmp.path());
+  REQUIRE(r.code == 0);
+  CHECK(static_cast<std::size_t>(std::count(r.out.begin(), r.out.end(), '\n')) ==
+        1 + file.runs().size());
+  r = test::run_govsim({"export", out.string(), "--metric", "resolution_rte", "-o",
+                        (tmp.path() / "bad.csv").string()},
+                       tmp.path());
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("no run has the summary metric 'resolution_rte'"));
+  CHECK(!fs::exists(tmp.path() / "bad.csv"));
+}
+
+TEST_CASE("a mistyped command is answered with the nearest one", "[cli]") {
+  const test::TempDir tmp;
+  auto r = test::run_govsim({"rnu", "x.yaml"}, tmp.path());
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("unknown command 'rnu'; did you mean 'run'?"));
+  r = test::run_govsim({"frobnicate"}, tmp.path());
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("commands: run, calibrate, validate"));
+}
