@@ -380,15 +380,24 @@ VariableData ResultsFile::variable(const std::string& run, const std::string& na
   });
 }
 
-VariableData ResultsFile::stacked_summary(const std::string& name) const {
+VariableData ResultsFile::stacked(const std::string& group_name, const std::string& name) const {
   return guarded(path_, [&] {
-    if (H5Lexists(file_id_, "summary", H5P_DEFAULT) <= 0) fail("no stacked /summary group");
-    Handle group = open_group(file_id_, "summary");
+    if (H5Lexists(file_id_, group_name.c_str(), H5P_DEFAULT) <= 0)
+      fail(fmt::format("no stacked /{} group", group_name));
+    Handle group = open_group(file_id_, group_name);
     if (name.empty() || name.find('/') != std::string::npos ||
         H5Lexists(group.get(), name.c_str(), H5P_DEFAULT) <= 0)
-      fail(fmt::format("/summary has no variable '{}'", name));
+      fail(fmt::format("/{} has no variable '{}'", group_name, name));
     return read_variable(group.get(), name);
   });
+}
+
+VariableData ResultsFile::stacked_summary(const std::string& name) const {
+  return stacked("summary", name);
+}
+
+VariableData ResultsFile::stacked_series(const std::string& name) const {
+  return stacked("series", name);
 }
 
 }  // namespace analysis

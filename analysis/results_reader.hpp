@@ -100,12 +100,16 @@ class ResultsFile {
   // dimensions policy, sample (sweeps only) and replicate, NaN where a run failed. Throws
   // FileError when the file has no such group or variable.
   VariableData stacked_summary(const std::string& name) const;
+  // A daily series (a run variable over `day` alone) stacked the same way, from /series:
+  // dimensions as stacked_summary's, then day.
+  VariableData stacked_series(const std::string& name) const;
 
  private:
   void check_format();
   void load_runs();
   void load_failures();
   std::int64_t open_run(const std::string& run) const;
+  VariableData stacked(const std::string& group, const std::string& name) const;
 
   std::filesystem::path path_;
   std::int64_t file_id_ = -1;  // an hid_t; kept opaque so users need not include hdf5.h

@@ -606,20 +606,46 @@ bool all_integers(const std::vector<std::string>& values) {
   });
 }
 
-// The summary scalars of every run, and its `parameter:` attributes, stacked into arrays over
-// the values of the run attributes named in `stack_by` (attributes no run has are left out): one
-// read gives a whole experiment. Integer-valued attributes become numeric dimensions in
-// ascending order, others label dimensions in order of first appearance. A cell no run fills
-// (a failed run) is NaN.
-// A run's attributes and summary scalars, read from its part while the merge has it open.
+std::vector<double> read_doubles(hid_t ds, const std::string& what) {
+  Handle space{H5Dget_space(ds), H5Sclose, "H5Dget_space"};
+  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  if (n < 0) h5::fail(what);
+  std::vector<double> out(static_cast<std::size_t>(n));
+  if (n > 0) check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), what);
+  return out;
+}
+
+// A run's attributes, summary scalars and daily series (its variables over `day` alone), read
+// from its part while the merge has it open.
 struct RunSummary {
   Attributes attributes;
   std::vector<Scalar> scalars;
+  std::vector<double> days;      // the run's `day` coordinate
+  std::vector<Variable> series;  // dims {"day"}
 };
 
 RunSummary read_run_summary(hid_t part_file) {
   Handle run = h5::open_group(part_file, "run", "opening run group");
-  RunSummary r{own_attributes(run.get()), {}};
+  RunSummary r{own_attributes(run.get()), {}, {}, {}};
+  if (H5Lexists(run.get(), "day", H5P_DEFAULT) > 0) {
+    Handle day = open_dataset(run.get(), "day");
+    r.days = read_doubles(day.get(), "reading day");
+    for (const auto& link : links_in_creation_order(run.get())) {
+      Handle obj = h5::open_object(run.get(), link, "opening " + link);
+      if (H5Iget_type(obj.get()) != H5I_DATASET) continue;
+      Handle ds = open_dataset(run.get(), link);
+      Handle space{H5Dget_space(ds.get()), H5Sclose, "H5Dget_space"};
+      if (H5DSis_scale(ds.get()) > 0 || H5Sget_simple_extent_ndims(space.get()) != 1 ||
+          attached_scale_name(ds.get(), 0) != "day")
+        continue;
+      const Attributes a = own_attributes(ds.get());
+      r.series.push_back({link,
+                          attribute_or_empty(a, "units"),
+                          attribute_or_empty(a, "long_name"),
+                          {"day"},
+                          read_doubles(ds.get(), "reading " + link)});
+    }
+  }
   if (H5Lexists(run.get(), "summary", H5P_DEFAULT) <= 0) return r;
   Handle summary = h5::open_group(run.get(), "summary", "opening summary");
   for (const auto& link : links_in_creation_order(summary.get())) {
@@ -634,10 +660,34 @@ RunSummary read_run_summary(hid_t part_file) {
   return r;
 }
 
-RunRecord stacked_summaries(const std::vector<RunSummary>& runs,
-                            const std::vector<std::string>& stack_by) {
-  RunRecord out;
+// Where each run sits among the values of the run attributes named in `stack_by` (attributes no
+// run has are left out). Integer-valued attributes become numeric dimensions in ascending order,
+// others label dimensions in order of first appearance.
+struct StackLayout {
+  std::vector<Dimension> dimensions;
   std::vector<std::vector<std::string>> keys;  // per dimension, its values as text
+  std::size_t cells = 1;
+
+  std::size_t cell_of(const Attributes& attributes) const {
+    std::size_t cell = 0;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      const std::string v = attribute_or_empty(attributes, dimensions[i].name);
+      cell =
+          cell * keys[i].size() +
+          static_cast<std::size_t>(std::find(keys[i].begin(), keys[i].end(), v) - keys[i].begin());
+    }
+    return cell;
+  }
+  std::vector<std::string> dimension_names() const {
+    std::vector<std::string> names;
+    for (const auto& d : dimensions) names.push_back(d.name);
+    return names;
+  }
+};
+
+StackLayout stack_layout(const std::vector<RunSummary>& runs,
+                         const std::vector<std::string>& stack_by) {
+  StackLayout layout;
   for (const auto& attribute : stack_by) {
     std::vector<std::string> values;
     std::size_t have = 0;
@@ -659,40 +709,76 @@ RunRecord stacked_summaries(const std::vector<RunSummary>& runs,
     } else {
       dim.labels = values;
     }
-    keys.push_back(values);
-    out.dimensions.push_back(std::move(dim));
+    layout.cells *= values.size();
+    layout.keys.push_back(values);
+    layout.dimensions.push_back(std::move(dim));
   }
-  std::size_t cells = 1;
-  for (const auto& k : keys) cells *= k.size();
-  std::vector<std::string> dims;
-  for (const auto& d : out.dimensions) dims.push_back(d.name);
-  auto cell_of = [&](const Attributes& attributes) {
-    std::size_t cell = 0;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      const std::string v = attribute_or_empty(attributes, out.dimensions[i].name);
-      cell =
-          cell * keys[i].size() +
-          static_cast<std::size_t>(std::find(keys[i].begin(), keys[i].end(), v) - keys[i].begin());
-    }
-    return cell;
-  };
-  auto variable = [&](const std::string& name, const std::string& unit,
-                      const std::string& description) -> Variable& {
-    for (auto& v : out.variables)
-      if (v.name == name) return v;
-    out.variables.push_back({name, unit, description, dims, std::vector<double>(cells, NAN)});
-    return out.variables.back();
-  };
+  return layout;
+}
+
+// A variable of `out` by name, created NaN-filled over `dims` (size `cells`) on first use.
+Variable& stacked_variable(RunRecord& out, const std::string& name, const std::string& unit,
+                           const std::string& description, const std::vector<std::string>& dims,
+                           std::size_t cells) {
+  for (auto& v : out.variables)
+    if (v.name == name) return v;
+  out.variables.push_back({name, unit, description, dims, std::vector<double>(cells, NAN)});
+  return out.variables.back();
+}
+
+// The summary scalars of every run, and its `parameter:` attributes, stacked into arrays over
+// the layout's dimensions: one read gives a whole experiment. A cell no run fills (a failed run)
+// is NaN.
+RunRecord stacked_summaries(const std::vector<RunSummary>& runs, const StackLayout& layout) {
+  RunRecord out;
+  out.dimensions = layout.dimensions;
+  const auto dims = layout.dimension_names();
   for (const auto& r : runs) {
-    const std::size_t cell = cell_of(r.attributes);
-    for (const auto& s : r.scalars) variable(s.name, s.unit, s.description).data[cell] = s.value;
+    const std::size_t cell = layout.cell_of(r.attributes);
+    for (const auto& s : r.scalars)
+      stacked_variable(out, s.name, s.unit, s.description, dims, layout.cells).data[cell] = s.value;
     for (const auto& [k, v] : r.attributes) {
       if (!k.starts_with(kParameterPrefix)) continue;
-      variable(k, "", "sampled parameter " + k.substr(kParameterPrefix.size())).data[cell] =
-          std::strtod(v.c_str(), nullptr);
+      stacked_variable(out, k, "", "sampled parameter " + k.substr(kParameterPrefix.size()), dims,
+                       layout.cells)
+          .data[cell] = std::strtod(v.c_str(), nullptr);
     }
   }
   return out;
+}
+
+// The daily series of every run stacked the same way, with `day` last; runs shorter than the
+// longest are NaN-padded.
+RunRecord stacked_series(const std::vector<RunSummary>& runs, const StackLayout& layout) {
+  RunRecord out;
+  const RunSummary* longest = &runs.front();
+  for (const auto& r : runs)
+    if (r.days.size() > longest->days.size()) longest = &r;
+  const std::size_t days = longest->days.size();
+  if (days == 0) return out;
+  out.dimensions = layout.dimensions;
+  out.dimensions.push_back({"day", "d", "simulated day", longest->days, {}});
+  auto dims = layout.dimension_names();
+  dims.emplace_back("day");
+  for (const auto& r : runs) {
+    const std::size_t cell = layout.cell_of(r.attributes);
+    for (const auto& v : r.series) {
+      Variable& into =
+          stacked_variable(out, v.name, v.unit, v.description, dims, layout.cells * days);
+      std::copy(v.data.begin(), v.data.end(),
+                into.data.begin() + static_cast<std::ptrdiff_t>(cell * days));
+    }
+  }
+  return out;
+}
+
+void write_record_group(hid_t file, const char* name, const RunRecord& record) {
+  Handle group = create_group(file, name);
+  ScaleMap scales;
+  for (const auto& dim : record.dimensions)
+    scales.emplace(dim.name,
+                   std::make_pair(hsize_t{dim.size()}, write_dimension(group.get(), dim)));
+  for (const auto& var : record.variables) write_variable(group.get(), var, scales);
 }
 
 void merge_parts(const fs::path& tmp, const MergePlan& plan, const Attributes& file_attributes,
@@ -712,13 +798,10 @@ void merge_parts(const fs::path& tmp, const MergePlan& plan, const Attributes& f
     if (!stack_by.empty()) summaries.push_back(read_run_summary(part.get()));
   }
   if (!summaries.empty()) {
-    const RunRecord stacked = stacked_summaries(summaries, stack_by);
-    Handle group = create_group(file.get(), "summary");
-    ScaleMap scales;
-    for (const auto& dim : stacked.dimensions)
-      scales.emplace(dim.name,
-                     std::make_pair(hsize_t{dim.size()}, write_dimension(group.get(), dim)));
-    for (const auto& var : stacked.variables) write_variable(group.get(), var, scales);
+    const StackLayout layout = stack_layout(summaries, stack_by);
+    write_record_group(file.get(), "summary", stacked_summaries(summaries, layout));
+    const RunRecord series = stacked_series(summaries, layout);
+    if (!series.variables.empty()) write_record_group(file.get(), "series", series);
   }
   if (plan.failures.empty()) return;
   Handle failures = create_group(file.get(), "failures");

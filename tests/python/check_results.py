@@ -139,6 +139,21 @@ def check_stacked(path, runs):
                     want = float(ds[()])
                     require(got == want or (np.isnan(got) and np.isnan(want)),
                             f"summary/{key} at {at}: {got}, runs/{run_name} says {want}")
+        if "series" in f:
+            # /series: every run's daily series over (policy, [sample,] replicate, day).
+            with xr.open_dataset(path, group="series", engine="netcdf4") as s:
+                for run_name in runs:
+                    run = runs_group[run_name]
+                    at = {"policy": text(run.attrs["policy"]),
+                          "replicate": float(text(run.attrs["replicate"]))}
+                    if "sample" in s.dims:
+                        at["sample"] = float(text(run.attrs["sample"]))
+                    for key in s.data_vars:
+                        require(list(s[key].dims)[-1] == "day", f"series/{key}: day not last")
+                        require(np.array_equal(s[key].sel(at).values, run[key][()],
+                                               equal_nan=True),
+                                f"series/{key} at {at} differs from runs/{run_name}/{key}")
+        with xr.open_dataset(path, group="summary", engine="netcdf4") as s:
             return len(s.data_vars)
 
 

@@ -480,6 +480,10 @@ TEST_CASE("an experiment's summaries are stacked over the runs' attributes", "[u
       rec.attributes = {{"policy", policy},
                         {"replicate", std::to_string(r)},
                         {"parameter:hotline.call_takers", std::to_string(100 + r)}};
+      sim::Variable open{"open", "1", "open at end of day", {"day"}, {}};
+      for (std::size_t d = 0; d < kDays; ++d)
+        open.data.push_back(100.0 * r + static_cast<double>(d));
+      rec.variables.push_back(open);
       w.write_run(order.back(), rec);
     }
   }
@@ -500,6 +504,18 @@ TEST_CASE("an experiment's summaries are stacked over the runs' attributes", "[u
   const auto calls = f.stacked_summary("parameter:hotline.call_takers");
   CHECK(calls.data[1] == 101.0);
   CHECK_THROWS_AS(f.stacked_summary("nothing"), analysis::FileError);
+  // Daily series over day alone are stacked in /series, day last; others are not.
+  const auto open = f.stacked_series("open");
+  REQUIRE(open.dims.size() == 3);
+  CHECK(open.dims[2].name == "day");
+  CHECK(open.dims[2].values.size() == kDays);
+  CHECK(open.units == "1");
+  REQUIRE(open.data.size() == 6 * kDays);
+  CHECK(open.data[2 * kDays + 3] == 203.0);                        // baseline r2, day 3
+  CHECK(std::isnan(open.data[4 * kDays]));                         // whistle r1 failed
+  CHECK(open.data[5 * kDays + kDays - 1] == 200.0 + (kDays - 1));  // whistle r2, last day
+  CHECK_THROWS_AS(f.stacked_series("queue_length"), analysis::FileError);
+  CHECK_THROWS_AS(f.stacked_series("satisfaction"), analysis::FileError);
 }
 
 TEST_CASE("parallel runner rethrows Interrupted after the runs in flight stop", "[unit][results]") {
