@@ -1,5 +1,6 @@
 // Command-line values checked before any work: overrides through the scenario's declared ranges
 // (naming the flag) and the results path (-o), each refused with exit code 2 and no output.
+#include <stdio.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -122,4 +123,26 @@ TEST_CASE("the output path given with -o must name a writable results file, chec
     CHECK(r.code == 0);
     CHECK(fs::is_regular_file(out));
   }
+}
+
+TEST_CASE("the version flag names the commit the binary was built from", "[cli]") {
+  const test::TempDir dir;
+  std::string head;
+  const std::string git =
+      "git -C '" + test::source_dir().string() + "' rev-parse --short=12 HEAD 2>/dev/null";
+  if (FILE* pipe = ::popen(git.c_str(), "r")) {
+    char line[64] = {};
+    if (fgets(line, sizeof line, pipe) != nullptr) head = first_line(line);
+    ::pclose(pipe);
+  }
+  const test::Result r = test::run_govsim({"--version"}, dir.path());
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::StartsWith("govsim 0.1.0 (commit "));
+  if (head.empty()) {
+    WARN("no git checkout: the commit is 'unknown'");
+    CHECK_THAT(r.out, Catch::Contains("(commit unknown)"));
+    return;
+  }
+  // Taken at build time, so it is the checked-out commit (with "-dirty" for uncommitted changes).
+  CHECK_THAT(r.out, Catch::Contains("(commit " + head));
 }
