@@ -334,7 +334,8 @@ int cmd_calibrate(const CalibrateArgs& args) {
   }
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  writer.finish(provenance({{"calibration_file", args.file},
+  writer.finish(provenance("govsim calibration: " + spec.name,
+                           {{"calibration_file", args.file},
                             {"calibration_yaml", spec.text},
                             {"base_scenario_yaml", c.base.to_yaml()},
                             {"wall_seconds", fmt::format("{:.3f}", wall)}}),

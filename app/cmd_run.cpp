@@ -133,7 +133,8 @@ int run_single(const RunArgs& args) {
         {{"policy", "run"}, {"replicate", "0"}, {"scenario_yaml", gov::resolved_yaml(s)}});
     writer->write_run(name, rec);
     writer->finish(
-        provenance({{"scenario_file", args.file}, {"base_scenario_yaml", gov::resolved_yaml(s)}}),
+        provenance("govsim run: " + s.name,
+                   {{"scenario_file", args.file}, {"base_scenario_yaml", gov::resolved_yaml(s)}}),
         {name});
     std::cout << "\nwrote " << args.output << '\n';
   }
@@ -246,7 +247,8 @@ int run_experiment(const RunArgs& args) {
     root.emplace_back("primary_metrics", primary_metrics_attribute(spec));
     root.emplace_back("multiple_comparisons", spec.multiple_comparisons);
   }
-  writer.finish(provenance(root), order, {"policy", "sample", "replicate"});
+  writer.finish(provenance("govsim experiment: " + spec.name, root), order,
+                {"policy", "sample", "replicate"});
   std::cerr << fmt::format("{} runs done, {} resumed, {} failed in {:.1f} s; wrote {}\n",
                            report.completed, report.skipped, report.failed, wall, output);
   analysis::CompareOptions co;

@@ -13,6 +13,7 @@
 #include "sim/version.hpp"
 
 int main(int argc, char** argv) {
+  app::remember_command_line(argc, argv);
   CLI::App cli{"govsim: agent-based simulation of municipal social governance (Guangzhou)"};
   cli.require_subcommand(1);
   cli.set_version_flag("--version", std::string("govsim ") + std::string(sim::version()) +

@@ -66,12 +66,37 @@ std::string utc_now() {
   return buf;
 }
 
+namespace {
+std::string& command_line() {
+  static std::string line;
+  return line;
+}
+}  // namespace
+
+void remember_command_line(int argc, const char* const* argv) {
+  std::string line;
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const bool plain = !arg.empty() && arg.find_first_of(" \t'\"\\$`") == std::string::npos;
+    line += (i ? " " : "") + (plain ? arg : "'" + arg + "'");
+  }
+  command_line() = line;
+}
+
 std::vector<std::pair<std::string, std::string>> provenance(
-    std::vector<std::pair<std::string, std::string>> own) {
+    const std::string& title, std::vector<std::pair<std::string, std::string>> own) {
+  const std::string now = utc_now();
+  const std::string source =
+      fmt::format("govsim {} (commit {})", sim::version(), sim::git_commit());
   std::vector<std::pair<std::string, std::string>> out = {
+      {"Conventions", "CF-1.8"},
+      {"title", title},
+      {"source", source},
+      {"history", now + " " + (command_line().empty() ? source : command_line())},
+      {"references", "docs/MODEL.md (the model); seeds/README.md (the article it tests)"},
       {"govsim_version", std::string(sim::version())},
       {"git_commit", std::string(sim::git_commit())},
-      {"created_utc", utc_now()}};
+      {"created_utc", now}};
   out.insert(out.end(), own.begin(), own.end());
   return out;
 }

@@ -43,9 +43,12 @@ std::string utc_now();
 // it is near), else the list of commands.
 std::string unknown_command_message(const std::string& given,
                                     const std::vector<std::string>& names);
-// The root attributes every results file starts with (version, commit, creation time), followed
-// by the command's own.
+// Kept for the `history` attribute of the files this process writes (main calls it once).
+void remember_command_line(int argc, const char* const* argv);
+// The root attributes every results file starts with — CF's Conventions, title, source, history
+// (time and command line) and references, then version, commit and creation time — followed by
+// the command's own.
 std::vector<std::pair<std::string, std::string>> provenance(
-    std::vector<std::pair<std::string, std::string>> own);
+    const std::string& title, std::vector<std::pair<std::string, std::string>> own);
 
 }  // namespace app

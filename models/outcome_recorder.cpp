@@ -220,9 +220,9 @@ sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
       }
     }
     const auto& info = count_info()[c];
-    rec.variables.push_back(var("city_" + std::string(info.name), "issues/d",
-                                std::string(info.description), {"day"}, city));
-    rec.variables.push_back(var("district_" + std::string(info.name), "issues/d",
+    rec.variables.push_back(
+        var("city_" + std::string(info.name), "d-1", std::string(info.description), {"day"}, city));
+    rec.variables.push_back(var("district_" + std::string(info.name), "d-1",
                                 std::string(info.description), {"day", "district"}, by_district));
   }
   std::vector<double> city_open(n, 0.0);
@@ -230,8 +230,8 @@ sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
     for (std::size_t k = 0; k < nd_; ++k) city_open[d] += open_[d * nd_ + k];
   }
   rec.variables.push_back(
-      var("city_open", "issues", "open issues at the end of the day (stock)", {"day"}, city_open));
-  rec.variables.push_back(var("district_open", "issues", "open issues at the end of the day",
+      var("city_open", "1", "open issues at the end of the day (stock)", {"day"}, city_open));
+  rec.variables.push_back(var("district_open", "1", "open issues at the end of the day",
                               {"day", "district"}, slice(open_, nd_)));
   const char* stat[] = {"mean", "median", "p90"};
   for (int k = 0; k < 3; ++k) {
@@ -260,9 +260,9 @@ sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
                               {"day", "group"}, slice(group_satisfaction_, 2)));
   rec.variables.push_back(var("department_utilisation", "1", "busy server-hours / (servers x 24 h)",
                               {"day", "department"}, slice(dept_utilisation_, ndep_)));
-  rec.variables.push_back(var("department_queue", "jobs", "jobs waiting at the end of the day",
+  rec.variables.push_back(var("department_queue", "1", "jobs waiting at the end of the day",
                               {"day", "department"}, slice(dept_queue_, ndep_)));
-  rec.variables.push_back(var("department_arrivals", "jobs/d",
+  rec.variables.push_back(var("department_arrivals", "d-1",
                               "jobs arriving (work, reviews, duplicates)", {"day", "department"},
                               slice(dept_arrivals_, ndep_)));
   rec.variables.push_back(var("department_wait_mean_h", "h",
@@ -283,14 +283,14 @@ sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
     c_residents.push_back(w.city.communities[c].residents);
   }
   rec.variables.push_back(
-      var("community_open", "issues", "open issues at the end of the run", {"community"}, c_open));
+      var("community_open", "1", "open issues at the end of the run", {"community"}, c_open));
   rec.variables.push_back(var("community_trust_index", "1",
                               "community trust (word of mouth) at the end", {"community"},
                               c_trust_idx));
   rec.variables.push_back(
       var("community_security", "1", "security at the end of the run", {"community"}, c_security));
   rec.variables.push_back(
-      var("community_residents", "residents", "residents simulated", {"community"}, c_residents));
+      var("community_residents", "1", "residents simulated", {"community"}, c_residents));
 
   // Summary scalars over post-warmup days.
   Counters tot{};
@@ -346,16 +346,15 @@ sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
   double full_adoption = 0;
   for (double a : w.adoption_day) full_adoption = std::max(full_adoption, a);
   rec.summary = {
-      {"issues_per_day", "issues/d", "issues arising per day",
+      {"issues_per_day", "d-1", "issues arising per day",
        safe_div(T(Count::Arising), days_counted)},
-      {"incidence_per_1000_per_day", "1/(1000 d)", "issues arising per 1,000 residents per day",
+      {"incidence_per_1000_per_day", "1e-3 d-1", "issues arising per 1,000 residents per day",
        safe_div(T(Count::Arising) * 1000.0, days_counted * residents)},
       {"reported_share", "1", "share of arising issues reported through the hotline",
        safe_div(T(Count::Reported), T(Count::Arising))},
       {"discovered_share", "1", "share of arising issues found by grid patrols",
        safe_div(T(Count::Discovered), T(Count::Arising))},
-      {"demands_arisen", "issues", "demands that arose after the warm-up (the cohort)",
-       cohort.arisen},
+      {"demands_arisen", "1", "demands that arose after the warm-up (the cohort)", cohort.arisen},
       {"resolution_rate", "1",
        "share of all demands that arose that are truly solved at the end (closed true or settled)",
        safe_div(cohort.resolved(), cohort.arisen)},
@@ -406,27 +405,26 @@ sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
        safe_div(T(Count::Misroutes), T(Count::Pushes))},
       {"handoffs_per_dispatched", "1", "hand-offs between departments per dispatched issue",
        safe_div(T(Count::Handoffs), T(Count::Dispatched))},
-      {"on_the_spot_closures_per_day", "1/d", "grid workers' on-the-spot closures per day",
+      {"on_the_spot_closures_per_day", "d-1", "grid workers' on-the-spot closures per day",
        safe_div(T(Count::ClosedOnSpot), days_counted)},
-      {"duplicate_work_orders_per_day", "1/d", "duplicate reports handled as extra work orders",
+      {"duplicate_work_orders_per_day", "d-1", "duplicate reports handled as extra work orders",
        safe_div(T(Count::DuplicateWorkOrders), days_counted)},
-      {"false_closures_per_day", "1/d", "false closures per day",
+      {"false_closures_per_day", "d-1", "false closures per day",
        safe_div(T(Count::FalselyClosed), days_counted)},
-      {"false_closures_caught_per_day", "1/d", "false closures caught by call-backs per day",
+      {"false_closures_caught_per_day", "d-1", "false closures caught by call-backs per day",
        safe_div(T(Count::FalseClosuresCaught), days_counted)},
-      {"escalations_per_day", "1/d", "escalations per day",
+      {"escalations_per_day", "d-1", "escalations per day",
        safe_div(T(Count::Escalated), days_counted)},
-      {"cascade_issues_per_day", "1/d", "follow-on issues per day",
+      {"cascade_issues_per_day", "d-1", "follow-on issues per day",
        safe_div(T(Count::SpawnedByCascade), days_counted)},
-      {"whistles_per_day", "1/d", "whistles blown per day",
+      {"whistles_per_day", "d-1", "whistles blown per day",
        safe_div(T(Count::Whistles), days_counted)},
       {"branching_ratio", "1",
        "spectral radius of the expected-offspring matrix (escalation share x K)",
        branching_ratio(expected_offspring(w))},
       {"coupling_spectral_radius", "1", "spectral radius of K (every issue escalating)",
        branching_ratio(w.coupling)},
-      {"open_issues_end", "issues", "open issues at the end of the run",
-       n > 0 ? city_open[n - 1] : 0.0},
+      {"open_issues_end", "1", "open issues at the end of the run", n > 0 ? city_open[n - 1] : 0.0},
       {"trust_end", "1", "mean trust at the end of the run", city_mean(trust_)},
       {"satisfaction_end", "1", "mean satisfaction at the end of the run",
        city_mean(satisfaction_)},

@@ -114,8 +114,7 @@ TEST_CASE("compare finds no difference between identical policies", "[cli][exper
   // And in Python (h5py, xarray with netCDF-4, the plotting example), with the model's variables.
   const std::string py = std::string(GOVSIM_SYSTEM_PYTHON) + " " +
                          (test::source_dir() / "tests/python/check_results.py").string() + " " +
-                         out.string() +
-                         " --expect-variable district_arising:day,district:issues/d" +
+                         out.string() + " --expect-variable district_arising:day,district:d-1" +
                          " --expect-variable department_utilisation:day,department:1 > " +
                          (dir / "python.txt").string() + " 2>&1";
   const int rc = std::system(py.c_str());
@@ -298,6 +297,12 @@ TEST_CASE("govsim export writes one tidy row per run and metric, with the sweep'
   INFO(r.err);
   REQUIRE(r.code == 0);
   const analysis::ResultsFile file(out);
+  // CF-style provenance: conventions, title, and the command line in the history.
+  CHECK(file.attribute("Conventions") == std::optional<std::string>("CF-1.8"));
+  CHECK(file.attribute("title") == std::optional<std::string>("govsim experiment: sweep"));
+  REQUIRE(file.attribute("history").has_value());
+  CHECK_THAT(*file.attribute("history"), Catch::Contains(" run ") && Catch::Contains("sweep.yaml"));
+  CHECK_THAT(file.attribute("source").value_or(""), Catch::StartsWith("govsim 0.1.0 (commit "));
   const std::string text = test::slurp(csv);
   std::vector<std::string> lines;
   for (std::size_t start = 0, end; (end = text.find('\n', start)) != std::string::npos;
