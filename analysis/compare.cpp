@@ -101,6 +101,7 @@ std::vector<Metric> select_metrics(const std::vector<Metric>& available,
                            [&](const Metric& m) { return m.name == name; });
     if (it == available.end()) {
       std::vector<std::string> names;
+      names.reserve(available.size());
       for (const auto& m : available) names.push_back(m.name);
       throw BadInput(fmt::format("unknown metric '{}'; available: {}", name, list(names)));
     }
@@ -273,6 +274,7 @@ void adjust_primary(Comparison& c, const std::vector<PrimaryMetric>& primary, Ad
     family.push_back(&*row.difference);
   }
   std::vector<double> p;
+  p.reserve(family.size());
   for (const Difference* d : family) p.push_back(d->p);
   const auto adjusted = adjusted_p_values(p, how);
   for (std::size_t i = 0; i < family.size(); ++i) family[i]->p_adjusted = adjusted[i];

@@ -234,6 +234,7 @@ Robustness analyse_draws(const DrawTable& t, const RobustnessOptions& o) {
     }
   }
   std::vector<double> p;
+  p.reserve(family.size());
   for (std::size_t i : family) p.push_back(r.rows[i].p);
   const std::vector<double> adjusted = adjusted_p_values(p, o.adjustment);
   for (std::size_t k = 0; k < family.size(); ++k) {

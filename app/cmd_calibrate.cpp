@@ -45,6 +45,7 @@ struct Calibration {
   std::vector<double> observe(const std::vector<sim::CalibrationFigure>& figures,
                               const sim::RunRecord& rec) const {
     std::vector<double> out;
+    out.reserve(figures.size());
     for (const auto& f : figures)
       out.push_back(sim::observe(f.output, rec, scale, spec.measure_from_day));
     return out;
@@ -296,6 +297,7 @@ int cmd_calibrate(const CalibrateArgs& args) {
     sim::run_all(
         tasks, writer, [&](std::size_t i) { return proposal_record(c, scenarios[i]); }, ro);
     std::vector<double> d;
+    d.reserve(tasks.size());
     for (const auto& t : tasks) d.push_back(stored_distance(writer, t.name));
     if (args.progress) {
       std::cerr << fmt::format("  generation {}: {} proposals simulated\n", g, first + d.size());

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <thread>
 
@@ -21,6 +22,7 @@
 #include "sim/calibration_spec.hpp"
 #include "sim/experiment_runner.hpp"
 #include "sim/experiment_spec.hpp"
+#include "sim/file_fingerprint.hpp"
 #include "sim/interrupt.hpp"
 #include "sim/progress.hpp"
 #include "sim/results_file.hpp"
@@ -183,6 +185,22 @@ void check_primary_metrics(const sim::ExperimentSpec& spec, const gov::Scenario&
   }
 }
 
+// The data files a run's scenario reads, as run attributes `data_file:<key>` = "PATH
+// FINGERPRINT": stored with the run, so that --resume refuses to mix runs made before and after
+// a data file changed, naming the file. `seen` caches fingerprints by path.
+sim::Attributes data_fingerprints(const gov::Scenario& s,
+                                  std::map<std::string, std::string>& seen) {
+  sim::Attributes out;
+  for (const auto& [key, path] : {std::pair{"city.divisions_file", s.city.divisions_file},
+                                  std::pair{"city.districts_file", s.city.districts_file}}) {
+    if (path.empty()) continue;
+    auto it = seen.find(path);
+    if (it == seen.end()) it = seen.emplace(path, sim::file_fingerprint(path)).first;
+    out.emplace_back(std::string("data_file:") + key, path + " " + it->second);
+  }
+  return out;
+}
+
 // The primary metrics as the results file records them: "name:higher,name:lower".
 std::string primary_metrics_attribute(const sim::ExperimentSpec& spec) {
   std::string out;
@@ -206,6 +224,7 @@ int run_experiment(const RunArgs& args) {
   sim::ResultsWriter writer(output, args.resume, args.overwrite);
   std::vector<sim::RunTask> tasks;
   std::vector<std::string> order;
+  std::map<std::string, std::string> fingerprints;
   for (std::size_t i = 0; i < plans.size(); ++i) {
     const auto& p = plans[i];
     sim::Attributes a = {{"policy", p.policy}, {"replicate", std::to_string(p.replicate)}};
@@ -217,6 +236,7 @@ int run_experiment(const RunArgs& args) {
     if (spec.sweep_method == "saltelli")
       a.emplace_back("saltelli_base_samples", std::to_string(spec.saltelli_samples));
     a.emplace_back("seed", std::to_string(scenarios[i].run.seed));
+    for (auto& kv : data_fingerprints(scenarios[i], fingerprints)) a.push_back(std::move(kv));
     a.emplace_back("scenario_yaml", gov::resolved_yaml(scenarios[i]));
     for (const auto& [k, v] : p.parameters) a.emplace_back("parameter:" + k, fmt::format("{}", v));
     tasks.push_back({p.name(), a, gov::starting_population_key(scenarios[i])});

@@ -12,8 +12,9 @@
 #include "sim/errors.hpp"
 #include "sim/version.hpp"
 
-int main(int argc, char** argv) {
-  app::remember_command_line(argc, argv);
+namespace {
+
+int run_command_line(int argc, char** argv) {
   CLI::App cli{"govsim: agent-based simulation of municipal social governance (Guangzhou)"};
   cli.require_subcommand(1);
   cli.set_version_flag("--version", std::string("govsim ") + std::string(sim::version()) +
@@ -152,6 +153,21 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "govsim: internal error: " << e.what() << '\n';
     return sim::kExitInternal;
+  }
+  return sim::kExitInternal;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Setting up the command line can itself fail (memory): no exception leaves main.
+  try {
+    app::remember_command_line(argc, argv);
+    return run_command_line(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "govsim: internal error: " << e.what() << '\n';
+  } catch (...) {
+    std::cerr << "govsim: internal error\n";
   }
   return sim::kExitInternal;
 }

@@ -5,7 +5,7 @@
 namespace gov {
 
 Adjacency Adjacency::from_edges(std::size_t n,
-                                std::vector<std::pair<std::uint32_t, std::uint32_t>> edges) {
+                                const std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges) {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> both;
   both.reserve(edges.size() * 2);
   for (const auto& [a, b] : edges) {

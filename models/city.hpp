@@ -19,7 +19,7 @@ struct Adjacency {
   const std::uint32_t* end(std::size_t i) const { return index.data() + offset[i + 1]; }
   // Builds from unordered pairs; each edge appears in both lists, duplicates removed.
   static Adjacency from_edges(std::size_t n,
-                              std::vector<std::pair<std::uint32_t, std::uint32_t>> edges);
+                              const std::vector<std::pair<std::uint32_t, std::uint32_t>>& edges);
 };
 
 struct District {

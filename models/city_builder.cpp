@@ -152,7 +152,8 @@ void make_synthetic(const SyntheticCity& s, City& city, std::uint64_t seed,
     dist.code = "D" + std::to_string(d + 1);
     dist.name = "district-" + std::to_string(d + 1);
     dist.x_km = 10.0 * (d % cols);
-    dist.y_km = 10.0 * (d / cols);
+    const std::uint32_t row = d / cols;  // districts sit on a grid, `cols` to a row
+    dist.y_km = 10.0 * row;
     dist.area_km2 = 100.0;
     city.districts.push_back(dist);
     const std::size_t first_community = city.communities.size();
@@ -298,8 +299,8 @@ void connect(const CitySettings& s, City& city, const std::vector<Edge>& dedges)
                                   db.street_count));
     cedges.push_back(closest_pair(city.communities, first[a], count[a], first[b], count[b]));
   }
-  city.street_neighbours = Adjacency::from_edges(city.streets.size(), std::move(sedges));
-  city.community_neighbours = Adjacency::from_edges(city.communities.size(), std::move(cedges));
+  city.street_neighbours = Adjacency::from_edges(city.streets.size(), sedges);
+  city.community_neighbours = Adjacency::from_edges(city.communities.size(), cedges);
 }
 
 }  // namespace
@@ -315,10 +316,8 @@ City build_city(const CitySettings& settings, double population_scale, std::uint
     make_synthetic(settings.synthetic, city, seed, dedges);
   }
   index_streets(city);
-  for (std::size_t d = 0; d < city.districts.size(); ++d) {
-    if (city.districts[d].street_count == 0) {
-      throw sim::InputError("district '" + city.districts[d].name + "' has no streets");
-    }
+  for (const District& d : city.districts) {
+    if (d.street_count == 0) throw sim::InputError("district '" + d.name + "' has no streets");
   }
   lay_out(city, seed);
   populate(settings, city, population_scale, seed, guangzhou);

@@ -38,8 +38,7 @@ double safe_div(double a, double b) {
 }  // namespace
 
 OutcomeRecorder::OutcomeRecorder(const World& w, int days)
-    : days_(days),
-      warmup_(static_cast<int>(w.scenario.run.warmup_days)),
+    : warmup_(static_cast<int>(w.scenario.run.warmup_days)),
       nd_(w.city.districts.size()),
       ndep_(w.department_list.size()) {
   const auto n = static_cast<std::size_t>(days);

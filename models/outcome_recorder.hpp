@@ -23,7 +23,6 @@ class OutcomeRecorder {
  private:
   std::size_t at(int day, std::size_t d) const { return static_cast<std::size_t>(day) * nd_ + d; }
 
-  int days_;
   int recorded_ = 0;
   int warmup_;
   std::size_t nd_, ndep_;

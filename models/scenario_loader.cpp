@@ -5,6 +5,7 @@
 
 #include "models/city_builder.hpp"
 #include "models/domains.hpp"
+#include "sim/csv.hpp"
 
 namespace gov {
 namespace {
@@ -28,6 +29,11 @@ void resolve_path(std::string& path, const LocationMap& locs, const std::string&
     p = std::filesystem::path(loc.file).parent_path() / p;
   }
   if (!std::filesystem::exists(p)) fail(locs, key, "data file not found: " + p.string());
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(p, ec))
+    fail(locs, key, "not a regular file (a device or pipe would never end): " + p.string());
+  if (std::filesystem::file_size(p, ec) > sim::CsvTable::kMaxBytes)
+    fail(locs, key, "data file larger than 256 MiB: " + p.string());
   path = p.lexically_normal().string();
 }
 
@@ -172,6 +178,7 @@ std::string resolved_yaml(const Scenario& s) {
 }  // namespace gov
 
 #include "sim/config_docs.hpp"
+#include "sim/csv.hpp"
 
 namespace gov {
 std::string scenario_reference_markdown() {

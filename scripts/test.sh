@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs every test: installs what is missing, builds with warnings as errors, runs the
-# suite through CTest, then the AddressSanitizer + UndefinedBehaviorSanitizer build on the unit,
-# validation and regression tests. `scripts/test.sh --no-asan` skips the sanitizer pass.
+# suite through CTest, runs clang-tidy on the C++ files the last commit changed, then the
+# AddressSanitizer + UndefinedBehaviorSanitizer build on the unit, validation and regression
+# tests. `scripts/test.sh --no-asan` skips the sanitizer pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +26,8 @@ if [ "$registered" -lt "$listed" ]; then
   exit 1
 fi
 ctest --preset ci -j2
+# clang-tidy on the C++ files the last commit changed (scripts/tidy.sh --all for every file).
+bash scripts/tidy.sh
 
 if [ "$asan" = 1 ]; then
   cmake --preset asan >/dev/null

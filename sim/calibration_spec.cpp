@@ -135,8 +135,10 @@ std::vector<std::string> expand_key(const Document& base, const std::string& key
   const std::string rest = key.substr(star + 3);
   const auto n = node.as_list(list_path).size();
   for (std::size_t i = 0; i < n; ++i) {
-    for (auto& k : expand_key(base, list_path + "[" + std::to_string(i) + "]" + rest))
-      out.push_back(std::move(k));
+    std::string element = list_path;
+    element += "[" + std::to_string(i) + "]";
+    element += rest;
+    for (auto& k : expand_key(base, element)) out.push_back(std::move(k));
   }
   return out;
 }

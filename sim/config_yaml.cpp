@@ -244,7 +244,7 @@ Document Document::child(std::string_view key) const {
   return i == Node::npos ? Document() : Document(node_->entries[i].value);
 }
 
-Document Document::with_value(std::string_view key_path, double value, SourceLoc loc) const {
+Document Document::with_value(std::string_view key_path, double value, const SourceLoc& loc) const {
   const std::optional<std::vector<Segment>> segs = split_key_path(key_path);
   if (!segs) {
     throw InputError(loc, std::string(key_path),

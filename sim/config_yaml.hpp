@@ -53,7 +53,7 @@ class Document {
   Document child(std::string_view key) const;
   // A copy with the scalar at a key path (`a.b`, `a.list[2].c`) set to `value`, creating maps as
   // needed. `loc` becomes the new node's position, so a later error points at whoever set it.
-  Document with_value(std::string_view key_path, double value, SourceLoc loc = {}) const;
+  Document with_value(std::string_view key_path, double value, const SourceLoc& loc = {}) const;
   // A copy of this map without `key`.
   Document without(std::string_view key) const;
 

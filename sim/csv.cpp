@@ -23,6 +23,13 @@ std::vector<std::string> split(std::string_view line) {
 CsvTable CsvTable::load(const std::filesystem::path& file) {
   CsvTable t;
   t.file_ = file.string();
+  // Data files are read whole: a device or pipe would never end, and a huge file is a mistake.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec))
+    throw InputError({t.file_, 0, 0}, "", "not a regular file (data files must be files)");
+  if (std::filesystem::file_size(file, ec) > kMaxBytes)
+    throw InputError({t.file_, 0, 0}, "",
+                     "larger than " + std::to_string(kMaxBytes >> 20) + " MiB: not a data file");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw InputError({t.file_, 0, 0}, "", "cannot open data file");
   std::string line;

@@ -1,6 +1,7 @@
 #pragma once
 // A small reader for the plain CSV data files govsim ships (no quoted fields). Errors name the
 // file, line and column so a broken data file is as easy to fix as a broken scenario.
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -10,6 +11,9 @@ namespace sim {
 
 class CsvTable {
  public:
+  // Guangzhou's divisions file is under 1 MiB; a data file above this is refused.
+  static constexpr std::uintmax_t kMaxBytes = 256ull << 20;
+  // Throws InputError naming the file for anything but a regular, readable, well-formed CSV file.
   static CsvTable load(const std::filesystem::path& file);
 
   std::size_t rows() const { return rows_.size(); }

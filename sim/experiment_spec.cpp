@@ -305,7 +305,7 @@ fs::path named_file(const ExperimentSpec& spec, const Document& node, const std:
 // experiment's one. It is dropped; the rest (`name` included) is the overlay.
 Document overlay_file(const ExperimentSpec& spec, const Document& node, const std::string& path) {
   const fs::path file = named_file(spec, node, path);
-  const Document own = Document::load_unresolved(file);
+  Document own = Document::load_unresolved(file);
   if (!own.has("extends")) return own;
   const Document extends = own.child("extends");
   const fs::path target = (file.parent_path() / extends.as_string("extends")).lexically_normal();

@@ -568,7 +568,7 @@ void copy_dataset(hid_t src_group, hid_t dst_group, const std::string& name) {
       const std::string dim = attached_scale_name(src.get(), static_cast<unsigned>(axis));
       Handle scale = open_dataset(dst_group, dim);
       check(H5DSattach_scale(dst.get(), scale.get(), static_cast<unsigned>(axis)),
-            "attaching " + dim + " to " + name);
+            fmt::format("attaching {} to {}", dim, name));
     }
   }
   write_attributes(dst.get(), own_attributes(src.get()));

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <fstream>
 #include <thread>
 
 #include "analysis/compare.hpp"
@@ -340,4 +341,41 @@ TEST_CASE("a mistyped command is answered with the nearest one", "[cli]") {
   r = test::run_govsim({"frobnicate"}, tmp.path());
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Catch::Contains("commands: run, calibrate, validate"));
+}
+
+TEST_CASE("resuming after a data file changed is refused and names the file",
+          "[cli][experiment][bad-input]") {
+  const test::TempDir tmp;
+  const fs::path& dir = tmp.path();
+  const fs::path data = test::source_dir() / "scenarios/data";
+  fs::copy_file(data / "guangzhou_divisions.csv", dir / "divisions.csv");
+  fs::copy_file(data / "guangzhou_districts.csv", dir / "districts.csv");
+  {
+    std::ofstream scenario(dir / "scenario.yaml");
+    scenario << "extends: " << (test::source_dir() / "scenarios/guangzhou.yaml").string() << "\n"
+             << "city:\n  divisions_file: divisions.csv\n  districts_file: districts.csv\n";
+    std::ofstream experiment(dir / "exp.yaml");
+    experiment << "experiment:\n  name: data-check\n  scenario: scenario.yaml\n  replicates: 8\n"
+               << "  seed: 3\n  days: 3\n  population_scale: 0.003\n  policies:\n"
+               << "    baseline: {}\n";
+  }
+  const fs::path out = dir / "out.h5";
+  const auto p = test::spawn_govsim(
+      {"run", (dir / "exp.yaml").string(), "-o", out.string(), "--no-progress", "--serial-runs"},
+      dir / "cut.out", dir / "cut.err");
+  REQUIRE(test::terminate_after_first_part(p, dir / "out.h5.parts" / "runs"));
+  INFO(test::slurp(dir / "cut.err"));
+  REQUIRE(test::wait_exit(p) == 130);
+  // One population figure edited: the runs already made used the old one.
+  std::string districts = test::slurp(dir / "districts.csv");
+  const auto at = districts.find(",113.3,");
+  REQUIRE(at != std::string::npos);
+  districts.replace(at, 7, ",113.4,");
+  std::ofstream(dir / "districts.csv", std::ios::trunc) << districts;
+  const auto resumed = test::run_govsim(
+      {"run", (dir / "exp.yaml").string(), "-o", out.string(), "--no-progress", "--resume"}, dir);
+  CHECK(resumed.code == 2);
+  CHECK_THAT(resumed.err, Catch::Contains("data_file:city.districts_file") &&
+                              Catch::Contains("districts.csv") && Catch::Contains("--overwrite"));
+  CHECK(!fs::exists(out));
 }
