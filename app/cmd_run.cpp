@@ -39,6 +39,7 @@ struct Overrides {
   std::optional<int> days;
   std::optional<long long> seed;
   std::optional<double> scale;
+  std::vector<std::string> settings;  // --set KEY=VALUE, in order
 };
 
 // The command line's overrides (a single run's seed included; an experiment's seed is its master
@@ -51,6 +52,15 @@ Document with_overrides(Document doc, const Overrides& o, bool seed_too) {
   if (o.seed && seed_too)
     doc = doc.with_value("run.seed", static_cast<double>(*o.seed), {"--seed", 0, 0});
   if (o.scale) doc = doc.with_value("population.scale", *o.scale, {"--scale", 0, 0});
+  // Any key: the schema reads the value as it would read it in the file, and errors name the flag.
+  for (const std::string& setting : o.settings) {
+    const std::string flag = "--set " + setting;
+    const auto eq = setting.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == setting.size())
+      throw sim::InputError(
+          fmt::format("{}: expected KEY=VALUE, e.g. hotline.call_takers=300", flag));
+    doc = doc.with_scalar(setting.substr(0, eq), setting.substr(eq + 1), {flag, 0, 0});
+  }
   return doc;
 }
 
@@ -109,8 +119,8 @@ sim::RunRecord run_model(const gov::Scenario& s, sim::Progress* progress,
 }
 
 int run_single(const RunArgs& args) {
-  const gov::Scenario s = gov::load_scenario(
-      with_overrides(Document::load(args.file), {args.days, args.seed, args.scale}, true));
+  const gov::Scenario s = gov::load_scenario(with_overrides(
+      Document::load(args.file), {args.days, args.seed, args.scale, args.settings}, true));
   std::unique_ptr<sim::ResultsWriter> writer;
   if (!args.output.empty()) {
     check_output(args.output);
@@ -212,7 +222,8 @@ std::string primary_metrics_attribute(const sim::ExperimentSpec& spec) {
 int run_experiment(const RunArgs& args) {
   const sim::ExperimentSpec spec = sim::load_experiment(args.file);
   const auto plans = sim::expand(spec);
-  const auto scenarios = plan_scenarios(spec, plans, {args.days, args.seed, args.scale});
+  const auto scenarios =
+      plan_scenarios(spec, plans, {args.days, args.seed, args.scale, args.settings});
   const auto limit = thread_limit(args.threads);
   // The runs in flight need their set-ups, and one more lets the next group's build overlap.
   gov::StartingPopulationCache populations(

@@ -14,6 +14,7 @@ struct RunArgs {
   std::optional<int> days;
   std::optional<long long> seed;
   std::optional<double> scale;
+  std::vector<std::string> settings;  // --set KEY=VALUE
   bool resume = false;
   bool overwrite = false;
   bool progress = true;

@@ -34,6 +34,9 @@ int run_command_line(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "override the seed")
       ->check(CLI::Range(0LL, 9000000000000000LL));
   run_cmd->add_option("--scale", run.scale, "override population.scale");
+  run_cmd->add_option("--set", run.settings,
+                      "set any scenario key, e.g. --set hotline.call_takers=300 (repeatable; "
+                      "checked like the file; experiments: every run)");
   run_cmd->add_flag("--resume", run.resume, "continue an interrupted experiment");
   run_cmd->add_flag("--overwrite", run.overwrite, "replace an existing results file");
   run_cmd->add_flag("!--no-progress", run.progress, "no progress bar");

@@ -245,12 +245,17 @@ Document Document::child(std::string_view key) const {
 }
 
 Document Document::with_value(std::string_view key_path, double value, const SourceLoc& loc) const {
+  return with_scalar(key_path, format_number(value), loc);
+}
+
+Document Document::with_scalar(std::string_view key_path, const std::string& text,
+                               const SourceLoc& loc) const {
   const std::optional<std::vector<Segment>> segs = split_key_path(key_path);
   if (!segs) {
     throw InputError(loc, std::string(key_path),
                      "not a valid key path (names separated by '.', [N] for list items)");
   }
-  const NodePtr scalar = scalar_node(format_number(value), from_source(loc));
+  const NodePtr scalar = scalar_node(text, from_source(loc));
   return Document(Assignment{*segs, scalar, loc, key_path}.apply(node_, 0));
 }
 

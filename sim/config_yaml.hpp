@@ -54,6 +54,10 @@ class Document {
   // A copy with the scalar at a key path (`a.b`, `a.list[2].c`) set to `value`, creating maps as
   // needed. `loc` becomes the new node's position, so a later error points at whoever set it.
   Document with_value(std::string_view key_path, double value, const SourceLoc& loc = {}) const;
+  // As with_value for a scalar given as text (a number, true/false or a word), which the schema
+  // reads as it reads the same text in a file.
+  Document with_scalar(std::string_view key_path, const std::string& text,
+                       const SourceLoc& loc = {}) const;
   // A copy of this map without `key`.
   Document without(std::string_view key) const;
 

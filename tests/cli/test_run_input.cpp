@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/results_reader.hpp"
 #include "tests/cli/process.hpp"
 #include "tests/support.hpp"
 #include "tests/temp_dir.hpp"
@@ -145,4 +146,57 @@ TEST_CASE("the version flag names the commit the binary was built from", "[cli]"
   }
   // Taken at build time, so it is the checked-out commit (with "-dirty" for uncommitted changes).
   CHECK_THAT(r.out, Catch::Contains("(commit " + head));
+}
+
+TEST_CASE("the set flag sets any scenario key and is checked as in a file", "[cli][bad-input]") {
+  const test::TempDir dir;
+  const fs::path out = dir.path() / "set.h5";
+  test::Result r =
+      test::run_govsim({"run", kSmall, "--days", "2", "--no-progress", "-o", out.string(), "--set",
+                        "hotline.call_takers=7", "--set", "policies.whistle.enabled=true"},
+                       dir.path());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  {
+    const analysis::ResultsFile file(out);
+    REQUIRE(file.runs().size() == 1);
+    std::string yaml;
+    for (const auto& [k, v] : file.runs().front().attributes)
+      if (k == "scenario_yaml") yaml = v;
+    CHECK_THAT(yaml, Catch::Contains("call_takers: 7\n"));
+    CHECK_THAT(yaml, Catch::Matches("(.|\n)*whistle:\n    enabled: true(.|\n)*"));
+  }
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"hotline.call_taker=50",
+       "--set hotline.call_taker=50: hotline.call_taker: unknown key "
+       "'call_taker' (did you mean 'call_takers'?)"},
+      {"hotline.call_takers=abc",
+       "--set hotline.call_takers=abc: hotline.call_takers: expected a "
+       "number, got 'abc'"},
+      {"hotline.call_takers=-5", "--set hotline.call_takers=-5: hotline.call_takers: out of range"},
+      {"nonsense", "--set nonsense: expected KEY=VALUE"},
+      {"=3", "--set =3: expected KEY=VALUE"}};
+  for (const auto& [setting, message] : bad) {
+    INFO(setting);
+    const fs::path none = dir.path() / "none.h5";
+    r = test::run_govsim(
+        {"run", kSmall, "--days", "2", "--no-progress", "-o", none.string(), "--set", setting},
+        dir.path());
+    CHECK(r.code == 2);
+    CHECK_THAT(first_line(r.err), Catch::StartsWith(message));
+    CHECK(!fs::exists(none));
+  }
+  // In an experiment it applies to every run.
+  const fs::path exp = dir.path() / "exp.h5";
+  r = test::run_govsim({"run", kTiny, "--days", "2", "--no-progress", "-o", exp.string(), "--set",
+                        "hotline.call_takers=9"},
+                       dir.path());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const analysis::ResultsFile file(exp);
+  REQUIRE(file.runs().size() == 12);
+  for (const auto& run : file.runs()) {
+    for (const auto& [k, v] : run.attributes)
+      if (k == "scenario_yaml") CHECK_THAT(v, Catch::Contains("call_takers: 9\n"));
+  }
 }
