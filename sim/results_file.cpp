@@ -129,8 +129,54 @@ void write_int_attribute(hid_t obj, const std::string& name, std::int64_t value)
   check(H5Awrite(attr.get(), H5T_NATIVE_INT64, &value), "writing attribute " + name);
 }
 
+void write_double_attribute(hid_t obj, const std::string& name, double value) {
+  Handle space = scalar_space();
+  Handle attr{H5Acreate2(obj, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+              H5Aclose, "creating attribute " + name};
+  check(H5Awrite(attr.get(), H5T_NATIVE_DOUBLE, &value), "writing attribute " + name);
+}
+
+// Attributes that hold numbers are stored as numbers (so h5py and xarray give numbers), when
+// their text is the canonical form of one: an integer without leading zeros, or the shortest
+// text of a double. Reading renders them back to exactly that text, so resumed runs compare
+// equal. Anything else stays text.
+bool numeric_attribute(std::string_view name) {
+  static constexpr std::string_view kNumeric[] = {
+      "replicate", "sample",    "seed",         "master_seed",   "saltelli_base_samples",
+      "days",      "residents", "wall_seconds", "build_seconds", "run_seconds",
+      "distance"};
+  return name.starts_with("parameter:") ||
+         std::find(std::begin(kNumeric), std::end(kNumeric), name) != std::end(kNumeric);
+}
+
+std::string number_text(std::int64_t v) {
+  return std::to_string(v);
+}
+std::string number_text(double v) {
+  return fmt::format("{}", v);
+}
+
+void write_attribute(hid_t obj, const std::string& name, const std::string& value) {
+  if (numeric_attribute(name) && !value.empty()) {
+    const char* end = value.data() + value.size();
+    std::int64_t i = 0;
+    if (auto [p, ec] = std::from_chars(value.data(), end, i);
+        ec == std::errc{} && p == end && number_text(i) == value) {
+      write_int_attribute(obj, name, i);
+      return;
+    }
+    double d = 0;
+    if (auto [p, ec] = std::from_chars(value.data(), end, d);
+        ec == std::errc{} && p == end && number_text(d) == value) {
+      write_double_attribute(obj, name, d);
+      return;
+    }
+  }
+  write_string_attribute(obj, name, value);
+}
+
 void write_attributes(hid_t obj, const Attributes& attributes) {
-  for (const auto& [name, value] : attributes) write_string_attribute(obj, name, value);
+  for (const auto& [name, value] : attributes) write_attribute(obj, name, value);
 }
 
 // CF-style metadata that xarray and netCDF tools show; empty strings are left out.
@@ -139,10 +185,23 @@ void write_units_and_long_name(hid_t obj, const std::string& unit, const std::st
   if (!text.empty()) write_string_attribute(obj, "long_name", text);
 }
 
+// A string attribute's text, or a numeric attribute's canonical text (as write_attribute wrote it).
 std::string read_string_attribute(hid_t attr, const std::string& name) {
   Handle file_type{H5Aget_type(attr), H5Tclose, "H5Aget_type"};
+  Handle space{H5Aget_space(attr), H5Sclose, "H5Aget_space"};
+  const bool scalar = H5Sget_simple_extent_npoints(space.get()) == 1;
+  if (H5Tget_class(file_type.get()) == H5T_INTEGER && scalar) {
+    std::int64_t v = 0;
+    check(H5Aread(attr, H5T_NATIVE_INT64, &v), "reading attribute " + name);
+    return number_text(v);
+  }
+  if (H5Tget_class(file_type.get()) == H5T_FLOAT && scalar) {
+    double v = 0;
+    check(H5Aread(attr, H5T_NATIVE_DOUBLE, &v), "reading attribute " + name);
+    return number_text(v);
+  }
   if (H5Tget_class(file_type.get()) != H5T_STRING || H5Tis_variable_str(file_type.get()) <= 0)
-    throw std::runtime_error("attribute " + name + " is not a variable-length string");
+    throw std::runtime_error("attribute " + name + " is not a variable-length string or a number");
   Handle type = h5::variable_string_type(H5T_CSET_UTF8);
   char* text = nullptr;
   check(H5Aread(attr, type.get(), &text), "reading attribute " + name);
@@ -172,7 +231,7 @@ herr_t collect_string_attribute(hid_t obj, const char* name, const H5A_info_t*, 
   }
 }
 
-// The object's own string attributes in creation order, without the H5DS bookkeeping.
+// The object's own attributes as text in creation order, without the H5DS bookkeeping.
 Attributes own_attributes(hid_t obj) {
   AttributeCollector collector;
   hsize_t index = 0;

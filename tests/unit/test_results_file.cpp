@@ -284,7 +284,8 @@ TEST_CASE("failed runs are recorded with their message and attributes", "[unit][
   H5 g{H5Gopen2(f.id, "failures/a.r001", H5P_DEFAULT), H5Gclose};
   REQUIRE(g.id >= 0);
   CHECK(string_attr(g.id, "message") == "queue overflow on day 12");
-  CHECK(string_attr(g.id, "seed") == "42");
+  CHECK(int_attr(g.id, "seed") == 42);  // numeric attributes are stored as numbers
+  CHECK(string_attr(g.id, "policy") == "a");
 }
 
 TEST_CASE("h5dump reads the file", "[unit][results]") {
@@ -553,4 +554,36 @@ TEST_CASE("runner rejects bad run names before running anything", "[unit][result
   CHECK(calls == 0);
   w.finish({}, {});
   CHECK_THROWS_AS(w.write_run("a.r000", fake_record(0)), std::logic_error);
+}
+
+TEST_CASE("numeric run attributes are stored as numbers and read back as the same text",
+          "[unit][results]") {
+  TempDir tmp;
+  const fs::path file = tmp.path() / "exp.h5";
+  sim::RunRecord rec = fake_record(0);
+  rec.attributes = {{"policy", "2024"},  // a name that looks like a number stays text
+                    {"replicate", "3"},
+                    {"seed", "007"},  // not canonical: kept as text
+                    {"parameter:hotline.call_takers", "169.48493832729224"},
+                    {"parameter:routing.transfer_delay_h", "2.50"}};
+  {
+    sim::ResultsWriter w(file, false, false);
+    w.write_run("p.r003", rec);
+    CHECK(w.stored_attributes("p.r003") == rec.attributes);  // what --resume compares
+    w.finish({{"master_seed", "12"}}, {"p.r003"});
+  }
+  H5 f{H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+  CHECK(int_attr(f.id, "master_seed") == 12);
+  H5 g{H5Gopen2(f.id, "runs/p.r003", H5P_DEFAULT), H5Gclose};
+  CHECK(int_attr(g.id, "replicate") == 3);
+  CHECK(string_attr(g.id, "policy") == "2024");
+  CHECK(string_attr(g.id, "seed") == "007");
+  CHECK(string_attr(g.id, "parameter:routing.transfer_delay_h") == "2.50");
+  H5 a{H5Aopen(g.id, "parameter:hotline.call_takers", H5P_DEFAULT), H5Aclose};
+  double calls = 0;
+  REQUIRE(H5Aread(a.id, H5T_NATIVE_DOUBLE, &calls) >= 0);
+  CHECK(calls == 169.48493832729224);
+  const analysis::ResultsFile reader(file);
+  CHECK(reader.runs().front().replicate == 3);
+  CHECK(reader.runs().front().seed == "007");
 }
