@@ -218,6 +218,7 @@ Calibration prepare(const std::string& calibration_file,
   };
   check_outputs(spec.targets, "targets");
   check_outputs(spec.held_out, "held_out");
+  print_notes();
   return c;
 }
 

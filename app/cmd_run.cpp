@@ -103,7 +103,9 @@ void print_summary(const gov::Scenario& s, const sim::RunRecord& r, std::ostream
     out << fmt::format("  {:<38} {:>12.0f}\n", row[1],
                        series_sum(r, std::string("city_") + row[0]));
   }
-  out << "\nSummary (after warm-up)\n";
+  out << (s.run.warmup_days > 0
+              ? fmt::format("\nSummary (after the {}-day warm-up)\n", s.run.warmup_days)
+              : std::string("\nSummary (every day: no warm-up)\n"));
   for (const auto& sc : r.summary) {
     out << fmt::format("  {:<32} {:>12.4g} {:<8} {}\n", sc.name, sc.value, sc.unit, sc.description);
   }
@@ -129,6 +131,7 @@ int run_single(const RunArgs& args) {
     }
     writer = std::make_unique<sim::ResultsWriter>(args.output, false, args.overwrite);
   }
+  print_notes();
   const auto limit = thread_limit(args.threads);
   sim::InterruptGuard guard;
   sim::RunRecord rec;
@@ -233,6 +236,7 @@ int run_experiment(const RunArgs& args) {
   check_output(output);
   if (fs::path(output).has_parent_path()) fs::create_directories(fs::path(output).parent_path());
   sim::ResultsWriter writer(output, args.resume, args.overwrite);
+  print_notes();
   std::vector<sim::RunTask> tasks;
   std::vector<std::string> order;
   std::map<std::string, std::string> fingerprints;

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <ctime>
+#include <iostream>
+#include <mutex>
 
 #include "sim/errors.hpp"
 #include "sim/version.hpp"
@@ -17,17 +19,43 @@ using sim::config::Document;
 // Overrides are written into the scenario before the model reads it, so that its reader checks
 // them against the declared ranges like any value of the file; `loc` names where they came from
 // (a flag, or the experiment file's line).
+namespace {
+std::vector<std::string>& pending_notes() {
+  static std::vector<std::string> notes;
+  return notes;
+}
+std::mutex notes_mutex;
+}  // namespace
+
+void keep_note(const std::string& note) {
+  std::lock_guard lock(notes_mutex);
+  auto& notes = pending_notes();
+  if (std::find(notes.begin(), notes.end(), note) == notes.end()) notes.push_back(note);
+}
+
+void print_notes() {
+  std::lock_guard lock(notes_mutex);
+  for (const auto& n : pending_notes()) std::cerr << n << '\n';
+  pending_notes().clear();
+}
+
 Document with_days(Document doc, double days, const sim::SourceLoc& loc) {
   doc = doc.with_value("run.days", days, loc);
   // A warm-up at least as long as the shortened run is dropped rather than refused. A warm-up
   // that is not a number is left for the reader to report.
   const Document warmup = doc.child("run").child("warmup_days");
-  bool too_long = false;
+  double warmup_days = 0;
   try {
-    too_long = warmup.is_scalar() && warmup.as_double("run.warmup_days") >= days;
+    if (warmup.is_scalar()) warmup_days = warmup.as_double("run.warmup_days");
   } catch (const sim::InputError&) {
   }
-  return too_long ? doc.with_value("run.warmup_days", 0, loc) : doc;
+  if (warmup_days < days) return doc;
+  // Said once, and only once the input has been read without error (print_notes).
+  keep_note(fmt::format(
+      "govsim: note: {} makes the run ({} days) no longer than its warm-up ({} days): the "
+      "warm-up is dropped, and summaries cover every day, start-up transient included",
+      loc.file, days, warmup_days));
+  return doc.with_value("run.warmup_days", 0, loc);
 }
 
 // Refuses, before any run starts, an output path that cannot become the results file: an

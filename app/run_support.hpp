@@ -21,6 +21,10 @@ namespace app {
 // `run.days` set to `days` (from `loc`, a flag or a file's line); a warm-up at least as long is
 // dropped.
 sim::config::Document with_days(sim::config::Document doc, double days, const sim::SourceLoc& loc);
+// Notes for the user (each said once), printed on stderr by print_notes() once the input they
+// concern has been read without error, so an error message is always the first line.
+void keep_note(const std::string& note);
+void print_notes();
 // Runs an analysis that writes a report; returns 0, or 2 after printing "govsim COMMAND: error:"
 // and the reason when the input is bad (analysis::BadInput: a missing or foreign results file, an
 // unknown policy, metric or format). Only the app prints: the analysis throws.

@@ -1,5 +1,6 @@
 #include "sim/progress.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -21,16 +22,29 @@ std::string clock_text(double seconds) {
   return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
+std::size_t terminal_columns() {
+  winsize ws{};
+  return ::ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 ? ws.ws_col : 0;
+}
+
 }  // namespace
 
 Progress::Progress(std::string label, std::size_t total, bool enabled, std::string unit)
     : label_(std::move(label)),
       unit_(std::move(unit)),
       total_(total),
-      out_(enabled && ::isatty(STDERR_FILENO) != 0 ? &std::cerr : nullptr) {}
+      out_(enabled ? &std::cerr : nullptr),
+      style_(::isatty(STDERR_FILENO) != 0 ? Style::Redraw : Style::Lines),
+      width_(style_ == Style::Redraw ? terminal_columns() : 0) {}
 
-Progress::Progress(std::string label, std::size_t total, std::ostream& out, std::string unit)
-    : label_(std::move(label)), unit_(std::move(unit)), total_(total), out_(&out) {}
+Progress::Progress(std::string label, std::size_t total, std::ostream& out, std::string unit,
+                   Style style, std::size_t width)
+    : label_(std::move(label)),
+      unit_(std::move(unit)),
+      total_(total),
+      out_(&out),
+      style_(style),
+      width_(width) {}
 
 Progress::~Progress() {
   if (drawn_ && !finished_) *out_ << '\n' << std::flush;
@@ -52,6 +66,10 @@ void Progress::finish() {
   if (out_ == nullptr || finished_) return;
   finished_ = true;
   const std::string text = line(true);
+  if (style_ == Style::Lines) {
+    *out_ << text << '\n' << std::flush;
+    return;
+  }
   *out_ << '\r' << text
         << std::string(last_width_ > text.size() ? last_width_ - text.size() : 0, ' ') << '\n'
         << std::flush;
@@ -59,6 +77,16 @@ void Progress::finish() {
 
 void Progress::draw(bool force) {
   if (out_ == nullptr || finished_) return;
+  if (style_ == Style::Lines) {
+    // A line at each 10 % step passed (the final line is finish()'s).
+    const std::size_t tenth = total_ == 0 ? 10 : done_ * 10 / total_;
+    if (tenth > last_tenth_ && done_ < total_) {
+      last_tenth_ = tenth;
+      *out_ << line(false) << '\n' << std::flush;
+      drawn_ = true;
+    }
+    return;
+  }
   const auto now = Clock::now();
   if (!force && drawn_ && now - last_draw_ < kRedrawInterval) return;
   last_draw_ = now;
@@ -86,8 +114,18 @@ std::string Progress::line(bool finished) const {
     tail = "ETA " +
            clock_text(elapsed / static_cast<double>(done_) * static_cast<double>(total_ - done_));
   }
-  return fmt::format("{}  [{}]  {:3.0f}%  {}/{} {}  {}", label_, bar, fraction * 100.0, done_,
-                     total_, unit_, tail);
+  const std::string rest = fmt::format("  [{}]  {:3.0f}%  {}/{} {}  {}", bar, fraction * 100.0,
+                                       done_, total_, unit_, tail);
+  if (style_ == Style::Lines)
+    return fmt::format("{}  {:3.0f}%  {}/{} {}  {}", label_, fraction * 100.0, done_, total_, unit_,
+                       tail);
+  // On a terminal the line must not wrap (a wrapped line cannot be redrawn): the label gives way.
+  std::string label = label_;
+  if (width_ > 0 && label.size() + rest.size() >= width_) {
+    const std::size_t room = width_ > rest.size() + 4 ? width_ - rest.size() - 1 : 0;
+    label = room >= 3 ? label.substr(0, room - 3) + "..." : "";
+  }
+  return label + rest;
 }
 
 }  // namespace sim

@@ -1,6 +1,8 @@
 #pragma once
-// A one-line progress bar with an ETA, redrawn in place on a terminal:
+// A one-line progress bar with an ETA, redrawn in place on a terminal (and cut to its width):
 //   whistle.r003  [#########...........]  45%  12/27 runs  ETA 0:41
+// When stderr is a log or a pipe, a plain line every 10 % instead, so logs show progress without
+// carriage returns.
 #include <chrono>
 #include <cstddef>
 #include <iosfwd>
@@ -11,10 +13,12 @@ namespace sim {
 
 class Progress {
  public:
-  // Draws on stderr only when `enabled` and stderr is a terminal, so logs and pipes stay clean.
+  enum class Style { Redraw, Lines };
+  // Draws on stderr when `enabled`: redrawn in place on a terminal, lines every 10 % otherwise.
   Progress(std::string label, std::size_t total, bool enabled, std::string unit = "runs");
-  // Always draws on `out` (forced output, e.g. for tests or an explicit --progress flag).
-  Progress(std::string label, std::size_t total, std::ostream& out, std::string unit = "runs");
+  // Always draws on `out` in `style`; a Redraw line is cut to `width` columns when it is not 0.
+  Progress(std::string label, std::size_t total, std::ostream& out, std::string unit = "runs",
+           Style style = Style::Redraw, std::size_t width = 0);
   // Ends the line if finish() was not called, so an error message starts on a fresh line.
   ~Progress();
   Progress(const Progress&) = delete;
@@ -37,6 +41,9 @@ class Progress {
   std::size_t total_;
   std::size_t done_ = 0;
   std::ostream* out_;
+  Style style_ = Style::Redraw;
+  std::size_t width_ = 0;       // terminal columns; 0 = no limit
+  std::size_t last_tenth_ = 0;  // Lines: the last 10 % step printed
   Clock::time_point start_ = Clock::now();
   Clock::time_point last_draw_{};
   std::size_t last_width_ = 0;

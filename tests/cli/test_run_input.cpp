@@ -200,3 +200,17 @@ TEST_CASE("the set flag sets any scenario key and is checked as in a file", "[cl
       if (k == "scenario_yaml") CHECK_THAT(v, Catch::Contains("call_takers: 9\n"));
   }
 }
+
+TEST_CASE("a run no longer than its warm-up says the warm-up is dropped", "[cli]") {
+  const test::TempDir dir;
+  // synthetic-small has a 5-day warm-up.
+  test::Result r = test::run_govsim({"run", kSmall, "--days", "3", "--no-progress"}, dir.path());
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("note: --days makes the run (3 days) no longer than its "
+                                    "warm-up (5 days): the warm-up is dropped"));
+  CHECK_THAT(r.out, Catch::Contains("Summary (every day: no warm-up)"));
+  r = test::run_govsim({"run", kSmall, "--days", "8", "--no-progress"}, dir.path());
+  REQUIRE(r.code == 0);
+  CHECK(r.err.find("warm-up is dropped") == std::string::npos);
+  CHECK_THAT(r.out, Catch::Contains("Summary (after the 5-day warm-up)"));
+}

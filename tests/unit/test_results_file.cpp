@@ -429,6 +429,33 @@ TEST_CASE("progress line shows percentage, count and ETA", "[unit][results]") {
   CHECK_FALSE(off.active());
 }
 
+TEST_CASE("progress in a log prints a line every 10 percent and fits a narrow terminal",
+          "[unit][results]") {
+  std::ostringstream log;
+  {
+    sim::Progress p("sweep", 100, log, "runs", sim::Progress::Style::Lines);
+    for (int i = 0; i < 100; ++i) p.advance();
+    p.finish();
+  }
+  const std::string text = log.str();
+  CHECK(std::count(text.begin(), text.end(), '\n') == 10);  // 10 %, ..., 90 %, then done
+  CHECK(text.find('\r') == std::string::npos);
+  CHECK_THAT(text, Catch::StartsWith("sweep   10%  10/100 runs  ETA "));
+  CHECK_THAT(text, Catch::EndsWith("100%  100/100 runs  done in 0:00\n"));
+  std::ostringstream narrow;
+  {
+    sim::Progress p("guangzhou-model.s017.r004", 30, narrow, "runs", sim::Progress::Style::Redraw,
+                    60);
+    p.advance(7);
+  }
+  std::string last = narrow.str();
+  last = last.substr(last.rfind('\r') + 1);
+  last = last.substr(0, last.find('\n'));
+  CHECK(last.size() < 60);
+  CHECK_THAT(last, Catch::StartsWith("guang..."));
+  CHECK_THAT(last, Catch::Contains("...  [####"));
+}
+
 TEST_CASE("results file opens in h5py, xarray (netCDF-4) and the plotting example",
           "[unit][results][python]") {
   const std::string python = GOVSIM_SYSTEM_PYTHON;
