@@ -246,6 +246,7 @@ ResultsFile::ResultsFile(fs::path path) : path_(std::move(path)) {
       attributes_ = all_attributes(file_id_);
       load_runs();
       load_failures();
+      check_complete();
       return 0;
     });
   } catch (...) {
@@ -308,6 +309,20 @@ void ResultsFile::load_failures() {
     f.name = std::move(name);
     failures_.push_back(std::move(f));
   }
+}
+
+// The writer records how many runs and failures it merged: a file with groups missing (edited,
+// or damaged) would otherwise be compared as if it were whole.
+void ResultsFile::check_complete() const {
+  auto expect = [&](const char* key, std::size_t found, const char* what) {
+    const auto* announced = find(attributes_, key);
+    if (announced == nullptr) return;
+    if (*announced != std::to_string(found))
+      fail(fmt::format("incomplete: the file says {} {} but holds {}; it was edited or damaged",
+                       *announced, what, found));
+  };
+  expect("runs", runs_.size(), "runs");
+  expect("failed_runs", failures_.size(), "failed runs");
 }
 
 std::int64_t ResultsFile::open_run(const std::string& run) const {

@@ -108,6 +108,7 @@ class ResultsFile {
   void check_format();
   void load_runs();
   void load_failures();
+  void check_complete() const;
   std::int64_t open_run(const std::string& run) const;
   VariableData stacked(const std::string& group, const std::string& name) const;
 

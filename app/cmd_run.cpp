@@ -121,6 +121,7 @@ sim::RunRecord run_model(const gov::Scenario& s, sim::Progress* progress,
 }
 
 int run_single(const RunArgs& args) {
+  sim::InterruptGuard guard;  // from the start: a signal while reading still exits 130
   const gov::Scenario s = gov::load_scenario(with_overrides(
       Document::load(args.file), {args.days, args.seed, args.scale, args.settings}, true));
   std::unique_ptr<sim::ResultsWriter> writer;
@@ -133,12 +134,17 @@ int run_single(const RunArgs& args) {
   }
   print_notes();
   const auto limit = thread_limit(args.threads);
-  sim::InterruptGuard guard;
   sim::RunRecord rec;
-  {
+  try {
+    sim::throw_if_interrupted();
     sim::Progress progress(s.name, static_cast<std::size_t>(s.run.days), args.progress, "days");
     rec = run_model(s, &progress);
     progress.finish();
+  } catch (const sim::Interrupted&) {
+    // A single run has nothing to resume: leave no parts behind, and say so.
+    if (writer) writer->discard();
+    std::cerr << "govsim: interrupted; nothing was written (a single run cannot be resumed)\n";
+    return sim::kExitInterrupted;
   }
   print_summary(s, rec, std::cout);
   if (writer) {
@@ -223,6 +229,7 @@ std::string primary_metrics_attribute(const sim::ExperimentSpec& spec) {
 }
 
 int run_experiment(const RunArgs& args) {
+  sim::InterruptGuard guard;  // from the start: a signal while planning still exits 130
   const sim::ExperimentSpec spec = sim::load_experiment(args.file);
   const auto plans = sim::expand(spec);
   const auto scenarios =
@@ -235,6 +242,7 @@ int run_experiment(const RunArgs& args) {
   const std::string output = args.output.empty() ? "results/" + spec.name + ".h5" : args.output;
   check_output(output);
   if (fs::path(output).has_parent_path()) fs::create_directories(fs::path(output).parent_path());
+  sim::throw_if_interrupted();  // interrupted while planning: nothing to keep
   sim::ResultsWriter writer(output, args.resume, args.overwrite);
   print_notes();
   std::vector<sim::RunTask> tasks;
@@ -257,7 +265,6 @@ int run_experiment(const RunArgs& args) {
     tasks.push_back({p.name(), a, gov::starting_population_key(scenarios[i])});
     order.push_back(p.name());
   }
-  sim::InterruptGuard guard;
   const auto start = std::chrono::steady_clock::now();
   std::cerr << fmt::format(
       "{}: {} runs ({} policies x {} samples x {} replicates) -> {}\n", spec.name, plans.size(),

@@ -914,4 +914,14 @@ void ResultsWriter::finish(const Attributes& file_attributes,
   finished_ = true;
 }
 
+void ResultsWriter::discard() {
+  std::lock_guard lock(mutex_);
+  if (finished_) return;
+  std::error_code ignored;
+  fs::remove_all(parts_dir_, ignored);
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+  lock_fd_ = -1;
+  finished_ = true;
+}
+
 }  // namespace sim

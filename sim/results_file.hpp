@@ -66,6 +66,9 @@ class ResultsWriter {
   // where no run is), so that one read gives the whole experiment.
   void finish(const Attributes& file_attributes, const std::vector<std::string>& run_order,
               const std::vector<std::string>& stack_by = {});
+  // Gives up: removes the parts directory and releases the lock, leaving no trace (for work that
+  // cannot be resumed, such as a single interrupted run). The writer is finished afterwards.
+  void discard();
 
  private:
   std::filesystem::path part_path(const std::string& run_name) const;

@@ -214,3 +214,25 @@ TEST_CASE("a run no longer than its warm-up says the warm-up is dropped", "[cli]
   CHECK(r.err.find("warm-up is dropped") == std::string::npos);
   CHECK_THAT(r.out, Catch::Contains("Summary (after the 5-day warm-up)"));
 }
+
+TEST_CASE("an interrupted single run leaves nothing behind and does not offer to resume", "[cli]") {
+  const test::TempDir dir;
+  const fs::path out = dir.path() / "one.h5", parts = dir.path() / "one.h5.parts";
+  const auto p =
+      test::spawn_govsim({"run", (test::source_dir() / "scenarios/guangzhou.yaml").string(),
+                          "--scale", "0.05", "--days", "3000", "--no-progress", "-o", out.string()},
+                         dir.path() / "run.out", dir.path() / "run.err");
+  // The parts directory appears once the scenario is read and the output checked.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(parts) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(fs::exists(parts));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // well into the run
+  ::kill(p.pid, SIGTERM);
+  CHECK(test::wait_exit(p) == 130);
+  const std::string err = test::slurp(dir.path() / "run.err");
+  CHECK_THAT(err, Catch::Contains("nothing was written (a single run cannot be resumed)"));
+  CHECK(err.find("--resume") == std::string::npos);
+  CHECK(!fs::exists(out));
+  CHECK(!fs::exists(parts));
+}

@@ -614,3 +614,20 @@ TEST_CASE("numeric run attributes are stored as numbers and read back as the sam
   CHECK(reader.runs().front().replicate == 3);
   CHECK(reader.runs().front().seed == "007");
 }
+
+TEST_CASE("a results file with a run group removed is refused as incomplete", "[unit][results]") {
+  TempDir tmp;
+  const fs::path file = tmp.path() / "exp.h5";
+  {
+    sim::ResultsWriter w(file, false, false);
+    write_three_runs(w);
+    w.finish(file_attributes(), kOrder);
+  }
+  CHECK(analysis::ResultsFile(file).runs().size() == 3);
+  {
+    H5 f{H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose};
+    REQUIRE(H5Ldelete(f.id, "runs/baseline.r002", H5P_DEFAULT) >= 0);
+  }
+  CHECK_THROWS_WITH(analysis::ResultsFile(file),
+                    Catch::Contains("incomplete: the file says 3 runs but holds 2"));
+}
