@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -235,4 +236,21 @@ TEST_CASE("an interrupted single run leaves nothing behind and does not offer to
   CHECK(err.find("--resume") == std::string::npos);
   CHECK(!fs::exists(out));
   CHECK(!fs::exists(parts));
+}
+
+TEST_CASE("the generated bash completion completes commands and each command's options", "[cli]") {
+  const test::TempDir dir;
+  const test::Result r = test::run_govsim({"completion", "bash"}, dir.path());
+  REQUIRE(r.code == 0);
+  const fs::path script = dir.path() / "govsim.bash";
+  std::ofstream(script) << r.out;
+  // Complete as bash would, for a few partial command lines.
+  const std::string probe =
+      "bash -c 'source " + script.string() +
+      " && for line in \"govsim ru\" \"govsim run --sc\" \"govsim export --me\" \"govsim inspect "
+      "ci\"; do read -ra COMP_WORDS <<< \"$line\"; COMP_CWORD=$((${#COMP_WORDS[@]}-1)); _govsim; "
+      "echo \"${COMPREPLY[*]}\"; done' > " +
+      (dir.path() / "replies.txt").string() + " 2>&1";
+  REQUIRE(std::system(probe.c_str()) == 0);
+  CHECK(test::slurp(dir.path() / "replies.txt") == "run\n--scale\n--metric\ncity\n");
 }
