@@ -41,7 +41,9 @@ void on_arise(World& w, std::uint32_t idx, double t) {
       rng.exponential(1.0 / std::max(1e-9, w.scenario.hotline.report_delay_mean_h));
   const double give_up = rng.exponential(1.0 / std::max(1e-9, ds.latent_giveup_mean_days * 24.0));
   if (reports) w.schedule(idx, EventKind::ReportCall, t + delay);
-  w.schedule(idx, EventKind::GiveUp, t + give_up);
+  // A resident who calls before the issue would be given up takes it out of the latent state for
+  // good (nothing returns to it), so that give-up could only find it gone: it is not scheduled.
+  if (!reports || give_up < delay) w.schedule(idx, EventKind::GiveUp, t + give_up);
   w.patrols.latent[is.community].push_back({idx, is.key});
 }
 
