@@ -265,18 +265,50 @@ int run_experiment(const RunArgs& args) {
     tasks.push_back({p.name(), a, gov::starting_population_key(scenarios[i])});
     order.push_back(p.name());
   }
+  // A shard runs every N-th run; its file says which experiment (a fingerprint of every run's
+  // name and attributes) and which runs the whole has, so `govsim merge` can check and order.
+  std::vector<std::size_t> scenario_of(tasks.size());
+  for (std::size_t i = 0; i < tasks.size(); ++i) scenario_of[i] = i;
+  sim::Attributes shard_attributes;
+  if (args.shard) {
+    const auto [k, n] = *args.shard;
+    std::string all, run_order;
+    for (const auto& t : tasks) {
+      all += t.name + '\n';
+      run_order += (run_order.empty() ? "" : "\n") + t.name;
+      for (const auto& [key, value] : t.attributes) all += fmt::format("{}={}\n", key, value);
+    }
+    shard_attributes = {{"shard", fmt::format("{}/{}", k, n)},
+                        {"experiment_hash", sim::text_fingerprint(all)},
+                        {"experiment_run_order", run_order}};
+    std::vector<sim::RunTask> mine;
+    std::vector<std::string> my_order;
+    scenario_of.clear();
+    for (std::size_t i = k - 1; i < tasks.size(); i += n) {
+      mine.push_back(tasks[i]);
+      my_order.push_back(order[i]);
+      scenario_of.push_back(i);
+    }
+    tasks = std::move(mine);
+    order = std::move(my_order);
+  }
   const auto start = std::chrono::steady_clock::now();
   std::cerr << fmt::format(
-      "{}: {} runs ({} policies x {} samples x {} replicates) -> {}\n", spec.name, plans.size(),
+      "{}: {} runs ({} policies x {} samples x {} replicates){} -> {}\n", spec.name, plans.size(),
       spec.policies.size(),
       plans.size() / spec.policies.size() / static_cast<std::size_t>(spec.replicates),
-      spec.replicates, output);
+      spec.replicates,
+      args.shard ? fmt::format(", shard {}/{}: {} runs", args.shard->first, args.shard->second,
+                               tasks.size())
+                 : std::string(),
+      output);
   sim::RunnerOptions ro;
   // Several runs keep both cores busy on their own; a single run parallelises inside itself.
   ro.parallel_runs = !args.serial_runs && tasks.size() > 1;
   ro.show_progress = args.progress;
   const auto report = sim::run_all(
-      tasks, writer, [&](std::size_t i) { return run_model(scenarios[i], nullptr, &populations); },
+      tasks, writer,
+      [&](std::size_t i) { return run_model(scenarios[scenario_of[i]], nullptr, &populations); },
       ro);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -289,10 +321,15 @@ int run_experiment(const RunArgs& args) {
     root.emplace_back("primary_metrics", primary_metrics_attribute(spec));
     root.emplace_back("multiple_comparisons", spec.multiple_comparisons);
   }
+  root.insert(root.end(), shard_attributes.begin(), shard_attributes.end());
   writer.finish(provenance("govsim experiment: " + spec.name, root), order,
                 {"policy", "sample", "replicate"});
   std::cerr << fmt::format("{} runs done, {} resumed, {} failed in {:.1f} s; wrote {}\n",
                            report.completed, report.skipped, report.failed, wall, output);
+  if (args.shard) {
+    std::cerr << "a shard: combine the shards with govsim merge SHARD.h5... -o FILE.h5\n";
+    return report.failed > 0 ? sim::kExitInternal : sim::kExitOk;
+  }
   analysis::CompareOptions co;
   co.baseline = spec.policies.front().name;
   co.metrics = args.compare_metrics;
@@ -313,6 +350,7 @@ int run_experiment(const RunArgs& args) {
 int cmd_run(const RunArgs& args) {
   if (sim::is_experiment_file(args.file)) return run_experiment(args);
   if (args.resume) throw sim::InputError("--resume applies to experiment files only");
+  if (args.shard) throw sim::InputError("--shard applies to experiment files only");
   return run_single(args);
 }
 

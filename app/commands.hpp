@@ -3,6 +3,7 @@
 // (sim::InputError, sim::Interrupted) that main() turns into messages and exit codes.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace app {
@@ -14,7 +15,8 @@ struct RunArgs {
   std::optional<int> days;
   std::optional<long long> seed;
   std::optional<double> scale;
-  std::vector<std::string> settings;  // --set KEY=VALUE
+  std::vector<std::string> settings;                         // --set KEY=VALUE
+  std::optional<std::pair<std::size_t, std::size_t>> shard;  // --shard K/N: runs K-1, K-1+N, ...
   bool resume = false;
   bool overwrite = false;
   bool progress = true;
@@ -71,5 +73,12 @@ struct ExportArgs {
   std::vector<std::string> metrics;
 };
 int cmd_export(const ExportArgs& args);
+
+struct MergeArgs {
+  std::vector<std::string> files;
+  std::string output;
+  bool overwrite = false;
+};
+int cmd_merge(const MergeArgs& args);
 
 }  // namespace app

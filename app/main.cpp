@@ -80,6 +80,10 @@ int run_command_line(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed, "override the seed")
       ->check(CLI::Range(0LL, 9000000000000000LL));
   run_cmd->add_option("--scale", run.scale, "override population.scale");
+  std::string shard_text;
+  run_cmd->add_option("--shard", shard_text,
+                      "K/N: run only every N-th run of an experiment, starting with the K-th, for "
+                      "batch schedulers; combine the shards with govsim merge");
   run_cmd->add_option("--set", run.settings,
                       "set any scenario key, e.g. --set hotline.call_takers=300 (repeatable; "
                       "checked like the file; experiments: every run)");
@@ -166,6 +170,14 @@ int run_command_line(int argc, char** argv) {
   export_cmd->add_option("--format", export_format, "csv (the only format so far)")
       ->check(CLI::IsMember({"csv"}));
 
+  app::MergeArgs merge;
+  auto* merge_cmd = cli.add_subcommand(
+      "merge",
+      "Combine the shards of an experiment (govsim run --shard K/N) into one results file");
+  merge_cmd->add_option("shards", merge.files, "the shards' HDF5 files, every K of N")->required();
+  merge_cmd->add_option("-o,--output", merge.output, "the combined results file")->required();
+  merge_cmd->add_flag("--overwrite", merge.overwrite, "replace an existing results file");
+
   std::string completion_shell;
   auto* completion_cmd = cli.add_subcommand(
       "completion", "Print a shell completion script: source <(govsim completion bash)");
@@ -192,7 +204,11 @@ int run_command_line(int argc, char** argv) {
   }
 
   try {
-    if (*run_cmd) return app::cmd_run(run);
+    if (*run_cmd) {
+      if (!shard_text.empty()) run.shard = app::parse_shard(shard_text);
+      return app::cmd_run(run);
+    }
+    if (*merge_cmd) return app::cmd_merge(merge);
     if (*validate_cmd) return app::cmd_validate(validate_files);
     if (*calibrate_cmd) return app::cmd_calibrate(calibrate);
     if (*city_cmd) return app::cmd_inspect_city(inspect);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <ctime>
 #include <iostream>
 #include <mutex>
@@ -26,6 +27,20 @@ std::vector<std::string>& pending_notes() {
 }
 std::mutex notes_mutex;
 }  // namespace
+
+std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
+  std::size_t k = 0, n = 0;
+  const auto slash = text.find('/');
+  const auto whole = [](const std::string& part, std::size_t& into) {
+    const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), into);
+    return ec == std::errc{} && end == part.data() + part.size() && !part.empty();
+  };
+  if (slash == std::string::npos || !whole(text.substr(0, slash), k) ||
+      !whole(text.substr(slash + 1), n) || k < 1 || k > n || n > 100000)
+    throw sim::InputError(
+        fmt::format("--shard {}: expected K/N with 1 <= K <= N, e.g. --shard 2/4", text));
+  return {k, n};
+}
 
 void keep_note(const std::string& note) {
   std::lock_guard lock(notes_mutex);

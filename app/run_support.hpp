@@ -47,6 +47,8 @@ std::string utc_now();
 // it is near), else the list of commands.
 std::string unknown_command_message(const std::string& given,
                                     const std::vector<std::string>& names);
+// "K/N" with 1 <= K <= N: the shard given with --shard. Throws InputError naming the flag.
+std::pair<std::size_t, std::size_t> parse_shard(const std::string& text);
 // Kept for the `history` attribute of the files this process writes (main calls it once).
 void remember_command_line(int argc, const char* const* argv);
 // The root attributes every results file starts with — CF's Conventions, title, source, history

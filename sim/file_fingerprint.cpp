@@ -9,6 +9,24 @@
 #include "sim/errors.hpp"
 
 namespace sim {
+namespace {
+
+constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325ULL;  // FNV-1a 64-bit offset basis
+constexpr std::uint64_t kFnvPrime = 0x100000001b3ULL;
+
+std::uint64_t fnv1a(std::uint64_t hash, const char* data, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    hash ^= static_cast<unsigned char>(data[i]);
+    hash *= kFnvPrime;
+  }
+  return hash;
+}
+
+}  // namespace
+
+std::string text_fingerprint(std::string_view text) {
+  return fmt::format("fnv1a64={:016x}", fnv1a(kFnvOffset, text.data(), text.size()));
+}
 
 std::string file_fingerprint(const std::filesystem::path& file) {
   std::error_code ec;
@@ -19,16 +37,13 @@ std::string file_fingerprint(const std::filesystem::path& file) {
                     file.string()));
   std::ifstream in(file, std::ios::binary);
   if (!in) throw InputError(fmt::format("{}: cannot be read", file.string()));
-  std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a 64-bit offset basis
+  std::uint64_t hash = kFnvOffset;
   std::uint64_t bytes = 0;
   std::array<char, 1 << 16> buf;
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
     const auto got = static_cast<std::size_t>(in.gcount());
-    for (std::size_t i = 0; i < got; ++i) {
-      hash ^= static_cast<unsigned char>(buf[i]);
-      hash *= 0x100000001b3ULL;  // FNV-1a 64-bit prime
-    }
+    hash = fnv1a(hash, buf.data(), got);
     bytes += got;
   }
   if (in.bad()) throw InputError(fmt::format("{}: reading failed", file.string()));

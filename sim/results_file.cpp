@@ -633,8 +633,11 @@ void copy_dataset(hid_t src_group, hid_t dst_group, const std::string& name) {
   write_attributes(dst.get(), own_attributes(src.get()));
 }
 
-void copy_run(hid_t src_file, hid_t dst_parent, const std::string& name) {
-  Handle src = h5::open_group(src_file, "run", "opening run group");
+// Copies the run group at `src_path` in `src_file` to `name` under `dst_parent`, re-attaching
+// dimension scales in the copy.
+void copy_run(hid_t src_file, hid_t dst_parent, const std::string& name,
+              const std::string& src_path = "run") {
+  Handle src = h5::open_group(src_file, src_path, "opening run group " + src_path);
   Handle dst = create_group(dst_parent, name);
   write_attributes(dst.get(), own_attributes(src.get()));
   for (const auto& link : links_in_creation_order(src.get())) {
@@ -872,6 +875,22 @@ void merge_parts(const fs::path& tmp, const MergePlan& plan, const Attributes& f
 }
 
 }  // namespace
+
+void ResultsWriter::import_run(const fs::path& results_file, const std::string& run_name) {
+  check_not_finished();
+  validate_run_name(run_name);
+  const fs::path dest = part_path(run_name);
+  const fs::path tmp = with_suffix(dest, ".tmp");
+  with_hdf5([&] {
+    Handle src = open_file_readonly(results_file);
+    Handle file = create_file(tmp);
+    copy_run(src.get(), file.get(), "run", "runs/" + run_name);
+  });
+  durable_rename(tmp, dest);
+  fs::remove(failure_path(run_name));
+  std::lock_guard lock(mutex_);
+  done_.insert(run_name);
+}
 
 void ResultsWriter::finish(const Attributes& file_attributes,
                            const std::vector<std::string>& run_order,

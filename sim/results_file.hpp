@@ -54,6 +54,9 @@ class ResultsWriter {
   // Thread-safe. Throws std::invalid_argument for an inconsistent record (unknown dimension,
   // data size not matching the dimensions, duplicate names) and std::runtime_error on I/O errors.
   void write_run(const std::string& run_name, const RunRecord& record);
+  // Stores the run group /runs/<run_name> of a finished results file as a part, as it is (for
+  // merging the shards of an experiment). Throws std::runtime_error on I/O errors.
+  void import_run(const std::filesystem::path& results_file, const std::string& run_name);
   // Stores a failed run's message and attributes as a part. Thread-safe.
   void record_failure(const std::string& run_name, const std::string& message,
                       const Attributes& run_attributes);

@@ -379,3 +379,46 @@ TEST_CASE("resuming after a data file changed is refused and names the file",
                               Catch::Contains("districts.csv") && Catch::Contains("--overwrite"));
   CHECK(!fs::exists(out));
 }
+
+TEST_CASE("shards merged give the file a single process writes, and foreign shards are refused",
+          "[cli][experiment][shard]") {
+  const test::TempDir tmp;
+  const fs::path& dir = tmp.path();
+  auto run = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"run", kTiny.string(), "--no-progress", "--days", "4"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = test::run_govsim(args, dir);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+  };
+  const fs::path full = dir / "full.h5", merged = dir / "merged.h5";
+  run({"-o", full.string()});
+  for (const char* k : {"1", "2", "3"})
+    run({"-o", (dir / (std::string("s") + k + ".h5")).string(), "--shard", std::string(k) + "/3"});
+  const std::string s1 = (dir / "s1.h5").string(), s2 = (dir / "s2.h5").string(),
+                    s3 = (dir / "s3.h5").string();
+  CHECK(analysis::ResultsFile(s1).runs().size() == 4);  // runs 1, 4, 7, 10 of 12
+  auto r = test::run_govsim({"merge", s3, s1, s2, "-o", merged.string()}, dir);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  require_same_datasets(full, merged);
+  const analysis::ResultsFile m(merged);
+  CHECK(m.stacked_summary("resolution_rate").data ==
+        analysis::ResultsFile(full).stacked_summary("resolution_rate").data);
+  // Refused, exit 2, nothing written: a shard missing, one given twice, one of another experiment.
+  const fs::path none = dir / "none.h5";
+  r = test::run_govsim({"merge", s1, s2, "-o", none.string()}, dir);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("shard 3/3 is missing"));
+  r = test::run_govsim({"merge", s1, s2, s3, s1, "-o", none.string()}, dir);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("shard 1/3 is given twice"));
+  run({"-o", (dir / "other.h5").string(), "--shard", "3/3", "--seed", "99"});
+  r = test::run_govsim({"merge", s1, s2, (dir / "other.h5").string(), "-o", none.string()}, dir);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("is a shard of another experiment"));
+  r = test::run_govsim({"merge", full.string(), "-o", none.string()}, dir);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("not a shard"));
+  CHECK(!fs::exists(none));
+}
