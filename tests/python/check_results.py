@@ -119,6 +119,14 @@ def check_expectations(path, first_run, expectations):
                     f"{name}: units {ds[name].attrs.get('units')!r}, expected {units!r}")
 
 
+def stacked_position(run, dims):
+    """Where a run sits in the stacked arrays: its policy, [sample,] replicate."""
+    at = {"policy": text(run.attrs["policy"]), "replicate": float(text(run.attrs["replicate"]))}
+    if "sample" in dims:
+        at["sample"] = float(text(run.attrs["sample"]))
+    return at
+
+
 def check_stacked(path, runs):
     """/summary, when the file has it: one xarray call gives every run's summary scalars over
     (policy, [sample,] replicate), equal to the runs' own values."""
@@ -130,10 +138,7 @@ def check_stacked(path, runs):
             require("policy" in s.dims and "replicate" in s.dims, "summary: dims " + str(s.dims))
             for run_name in runs:
                 run = runs_group[run_name]
-                at = {"policy": text(run.attrs["policy"]),
-                      "replicate": float(text(run.attrs["replicate"]))}
-                if "sample" in s.dims:
-                    at["sample"] = float(text(run.attrs["sample"]))
+                at = stacked_position(run, s.dims)
                 for key, ds in run["summary"].items():
                     got = float(s[key].sel(at))
                     want = float(ds[()])
@@ -144,10 +149,7 @@ def check_stacked(path, runs):
             with xr.open_dataset(path, group="series", engine="netcdf4") as s:
                 for run_name in runs:
                     run = runs_group[run_name]
-                    at = {"policy": text(run.attrs["policy"]),
-                          "replicate": float(text(run.attrs["replicate"]))}
-                    if "sample" in s.dims:
-                        at["sample"] = float(text(run.attrs["sample"]))
+                    at = stacked_position(run, s.dims)
                     for key in s.data_vars:
                         require(list(s[key].dims)[-1] == "day", f"series/{key}: day not last")
                         require(np.array_equal(s[key].sel(at).values, run[key][()],
