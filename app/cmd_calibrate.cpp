@@ -3,6 +3,7 @@
 // calibration resumes), then runs the posterior mean, reports every target (met or not) and the
 // held-out figures side by side, and writes all of it to one HDF5 file.
 #include <fmt/format.h>
+#include <tbb/global_control.h>
 
 #include <chrono>
 #include <cmath>
@@ -224,6 +225,27 @@ Calibration prepare(const std::string& calibration_file,
 
 }  // namespace
 
+int serve_calibrate_worker(const CalibrateArgs& args) {
+  sim::InterruptGuard guard;
+  const auto limit = thread_limit(args.threads);
+  // A file rank 0 read but this rank cannot fails every run sent here, with the reason.
+  std::optional<Calibration> c;
+  std::string error;
+  try {
+    c = prepare(args.file, args.scale);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  return sim::serve_runs(
+      [&](const std::string& scenario_yaml) {
+        if (!c) throw std::runtime_error(error);
+        return proposal_record(
+            *c, gov::load_scenario(Document::parse(scenario_yaml, "scenario sent by rank 0")));
+      },
+      static_cast<int>(
+          tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)));
+}
+
 void check_calibration(const std::string& file) {
   (void)prepare(file);
 }
@@ -295,6 +317,7 @@ int cmd_calibrate(const CalibrateArgs& args) {
     }
     sim::RunnerOptions ro;
     ro.show_progress = args.progress;
+    ro.remote_payload = [&](std::size_t i) { return gov::resolved_yaml(scenarios[i]); };
     sim::run_all(
         tasks, writer, [&](std::size_t i) { return proposal_record(c, scenarios[i]); }, ro);
     std::vector<double> d;
@@ -341,7 +364,7 @@ int cmd_calibrate(const CalibrateArgs& args) {
                            {{"calibration_file", args.file},
                             {"calibration_yaml", spec.text},
                             {"base_scenario_yaml", c.base.to_yaml()},
-                            {"wall_seconds", fmt::format("{:.3f}", wall)}}),
+                            {"wall_seconds", fmt::format("{}", std::round(wall * 1000) / 1000)}}),
                 order);
 
   auto& out = std::cout;

@@ -306,6 +306,8 @@ int run_experiment(const RunArgs& args) {
   // Several runs keep both cores busy on their own; a single run parallelises inside itself.
   ro.parallel_runs = !args.serial_runs && tasks.size() > 1;
   ro.show_progress = args.progress;
+  // MPI workers make each run from its resolved scenario (serve_run_worker).
+  ro.remote_payload = [&](std::size_t i) { return gov::resolved_yaml(scenarios[scenario_of[i]]); };
   const auto report = sim::run_all(
       tasks, writer,
       [&](std::size_t i) { return run_model(scenarios[scenario_of[i]], nullptr, &populations); },
@@ -316,7 +318,7 @@ int run_experiment(const RunArgs& args) {
                        {"experiment_yaml", spec.text},
                        {"base_scenario_yaml", spec.base.to_yaml()},
                        {"master_seed", std::to_string(spec.seed)},
-                       {"wall_seconds", fmt::format("{:.3f}", wall)}};
+                       {"wall_seconds", fmt::format("{}", std::round(wall * 1000) / 1000)}};
   if (!spec.primary_metrics.empty()) {
     root.emplace_back("primary_metrics", primary_metrics_attribute(spec));
     root.emplace_back("multiple_comparisons", spec.multiple_comparisons);
@@ -352,6 +354,24 @@ int cmd_run(const RunArgs& args) {
   if (args.resume) throw sim::InputError("--resume applies to experiment files only");
   if (args.shard) throw sim::InputError("--shard applies to experiment files only");
   return run_single(args);
+}
+
+int serve_run_worker(const RunArgs& args) {
+  sim::InterruptGuard guard;
+  const auto limit = thread_limit(args.threads);
+  // As in one process: as many runs at once as threads (a run parallelises little inside), and
+  // room for the set-ups of the runs in flight plus the next.
+  const int slots = args.serial_runs ? 1
+                                     : static_cast<int>(tbb::global_control::active_value(
+                                           tbb::global_control::max_allowed_parallelism));
+  gov::StartingPopulationCache populations(static_cast<std::size_t>(slots) + 1);
+  return sim::serve_runs(
+      [&](const std::string& scenario_yaml) {
+        const gov::Scenario s =
+            gov::load_scenario(Document::parse(scenario_yaml, "scenario sent by rank 0"));
+        return run_model(s, nullptr, &populations);
+      },
+      slots);
 }
 
 int cmd_validate(const std::vector<std::string>& files) {

@@ -24,6 +24,9 @@ struct RunArgs {
   std::vector<std::string> compare_metrics;  // printed after an experiment; empty = all
 };
 int cmd_run(const RunArgs& args);
+// On an MPI worker rank: makes the runs of the experiment rank 0 runs with the same command line
+// (each run's resolved scenario arrives as YAML), until rank 0 says stop.
+int serve_run_worker(const RunArgs& args);
 int cmd_validate(const std::vector<std::string>& files);
 
 struct CalibrateArgs {
@@ -37,6 +40,9 @@ struct CalibrateArgs {
   std::optional<double> scale;  // override population.scale
 };
 int cmd_calibrate(const CalibrateArgs& args);
+// On an MPI worker rank: simulates the proposals rank 0's calibration sends (as scenario YAML)
+// and returns their observed figures and distance, until rank 0 says stop.
+int serve_calibrate_worker(const CalibrateArgs& args);
 // Throws InputError unless the calibration file and every scenario it implies are valid.
 void check_calibration(const std::string& file);
 

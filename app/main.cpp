@@ -11,6 +11,8 @@
 #include "app/commands.hpp"
 #include "app/run_support.hpp"
 #include "sim/errors.hpp"
+#include "sim/experiment_runner.hpp"
+#include "sim/mpi_world.hpp"
 #include "sim/version.hpp"
 
 namespace {
@@ -185,10 +187,21 @@ int run_command_line(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember({"bash"}));
 
+  // An MPI worker parses the same command line as rank 0 but prints nothing of its own: it makes
+  // the runs rank 0 sends it until rank 0 says stop, whatever rank 0 made of the command line.
+  const bool worker = sim::mpi_rank() != 0;
+  auto serve_nothing = [] {
+    return sim::serve_runs(
+        [](const std::string&) -> sim::RunRecord {
+          throw std::logic_error("this command sends no runs to MPI workers");
+        },
+        1);
+  };
   if (argc > 1 && argv[1][0] != '-') {
     std::vector<std::string> names;
     for (const auto* sub : cli.get_subcommands({})) names.push_back(sub->get_name());
     if (std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+      if (worker) return serve_nothing();
       std::cerr << app::unknown_command_message(argv[1], names) << '\n';
       return sim::kExitBadInput;
     }
@@ -197,13 +210,19 @@ int run_command_line(int argc, char** argv) {
   try {
     cli.parse(argc, argv);
   } catch (const CLI::Success& e) {
-    return cli.exit(e);
+    return worker ? serve_nothing() : cli.exit(e);
   } catch (const CLI::ParseError& e) {
+    if (worker) return serve_nothing();
     cli.exit(e);
     return sim::kExitBadInput;
   }
 
   try {
+    if (worker) {
+      if (*run_cmd) return app::serve_run_worker(run);
+      if (*calibrate_cmd) return app::serve_calibrate_worker(calibrate);
+      return serve_nothing();
+    }
     if (*run_cmd) {
       if (!shard_text.empty()) run.shard = app::parse_shard(shard_text);
       return app::cmd_run(run);
@@ -223,8 +242,8 @@ int run_command_line(int argc, char** argv) {
   } catch (const sim::InputError& e) {
     std::cerr << e.what() << '\n';
     return sim::kExitBadInput;
-  } catch (const sim::Interrupted&) {
-    std::cerr << "govsim: interrupted; finished runs are kept, continue with --resume\n";
+  } catch (const sim::Interrupted& e) {
+    std::cerr << "govsim: " << e.what() << "; finished runs are kept, continue with --resume\n";
     return sim::kExitInterrupted;
   } catch (const std::exception& e) {
     std::cerr << "govsim: internal error: " << e.what() << '\n';
@@ -238,8 +257,10 @@ int run_command_line(int argc, char** argv) {
 int main(int argc, char** argv) {
   // Setting up the command line can itself fail (memory): no exception leaves main.
   try {
+    // Under mpirun, rank 0 runs the command and the other ranks make its runs (sim/mpi_world).
+    sim::MpiWorld mpi(&argc, &argv);
     app::remember_command_line(argc, argv);
-    return run_command_line(argc, argv);
+    return mpi.finish(run_command_line(argc, argv));
   } catch (const std::exception& e) {
     std::cerr << "govsim: internal error: " << e.what() << '\n';
   } catch (...) {

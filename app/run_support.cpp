@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "sim/errors.hpp"
+#include "sim/mpi_world.hpp"
 #include "sim/version.hpp"
 
 namespace app {
@@ -50,7 +51,9 @@ void keep_note(const std::string& note) {
 
 void print_notes() {
   std::lock_guard lock(notes_mutex);
-  for (const auto& n : pending_notes()) std::cerr << n << '\n';
+  // An MPI job's workers read what rank 0 reads: rank 0 says it once.
+  if (sim::mpi_rank() == 0)
+    for (const auto& n : pending_notes()) std::cerr << n << '\n';
   pending_notes().clear();
 }
 

@@ -1,6 +1,8 @@
 #include "models/governance_model.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
+
 #include <chrono>
 #include <cmath>
 #include <stdexcept>
@@ -53,8 +55,9 @@ sim::RunRecord GovernanceModel::run(const RunOptions& options) {
                     {"seed", std::to_string(w.scenario.run.seed)},
                     {"days", std::to_string(w.scenario.run.days)},
                     {"residents", std::to_string(w.city.residents())},
-                    {"build_seconds", std::to_string(build_seconds_)},
-                    {"run_seconds", std::to_string(secs)}};
+                    // Shortest exact text: stored as a number in results files, whatever the value.
+                    {"build_seconds", fmt::format("{}", build_seconds_)},
+                    {"run_seconds", fmt::format("{}", secs)}};
   const auto& log = w.ledger.issue_log;
   if (!log.empty()) {
     sim::Dimension issue{"issue", "", "logged issue (row)", {}, {}};

@@ -35,10 +35,12 @@ class InputError : public std::runtime_error {
   std::string message_;
 };
 
-// A run was stopped by SIGINT/SIGTERM; partial work is kept for --resume.
+// A run was stopped by SIGINT/SIGTERM; partial work is kept for --resume. what() is "interrupted"
+// or, from the experiment runner, which runs were left unfinished.
 class Interrupted : public std::runtime_error {
  public:
   Interrupted() : std::runtime_error("interrupted") {}
+  explicit Interrupted(const std::string& detail) : std::runtime_error(detail) {}
 };
 
 }  // namespace sim

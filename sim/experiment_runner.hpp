@@ -25,6 +25,11 @@ struct RunTask {
 struct RunnerOptions {
   bool parallel_runs = true;
   bool show_progress = true;  // on stderr, and only when it is a terminal
+  // In an MPI job (mpi_size() > 1, this is rank 0): what a worker needs to make run i, handed
+  // to the function the workers serve (serve_runs). The runs are then made by the workers, as
+  // many at once as each has slots, the next run going to the first slot free; rank 0 stores
+  // them. Without it, or without workers, the runs are made here.
+  std::function<std::string(std::size_t)> remote_payload;
 };
 
 struct RunnerReport {
@@ -40,11 +45,18 @@ struct RunnerReport {
 //   match the task's; a mismatch (the experiment changed since it was interrupted) throws
 //   InputError.
 // - On interrupt no further run starts, finished parts are kept, and sim::Interrupted is
-//   rethrown once the runs in flight have stopped.
+//   rethrown, naming the unfinished runs, once the runs in flight have stopped (on MPI workers,
+//   which the launcher stops, without waiting for them).
 // With parallel_runs the runs are spread over TBB's threads, started in task order grouped by
 // shared_setup; each fn(i) runs in an isolated task arena region, so its own parallel loops never
 // pick up another run's work.
 RunnerReport run_all(const std::vector<RunTask>& tasks, ResultsWriter& writer,
                      const std::function<RunRecord(std::size_t)>& fn, const RunnerOptions& options);
+
+// On an MPI worker (rank > 0): makes the runs rank 0 sends, up to `slots` at once (fn(payload)
+// is called from several threads), and sends back each record, or the failure message (naming
+// this rank and host), until rank 0 says stop. Returns kExitOk, or kExitInterrupted on
+// SIGINT/SIGTERM once the runs in flight have stopped.
+int serve_runs(const std::function<RunRecord(const std::string& payload)>& fn, int slots);
 
 }  // namespace sim

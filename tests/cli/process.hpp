@@ -22,11 +22,12 @@ struct Process {
   pid_t pid = -1;
 };
 
-// Starts `GOVSIM_BINARY args...` in `cwd` with stdout and stderr sent to files.
-inline Process spawn_govsim(const std::vector<std::string>& args, const std::filesystem::path& out,
-                            const std::filesystem::path& err,
-                            const std::filesystem::path& cwd = {}) {
-  std::vector<std::string> argv_s = {GOVSIM_BINARY};
+// Starts `program args...` (a path, or a name looked up on PATH) in `cwd` with stdout and stderr
+// sent to files.
+inline Process spawn_program(const std::string& program, const std::vector<std::string>& args,
+                             const std::filesystem::path& out, const std::filesystem::path& err,
+                             const std::filesystem::path& cwd = {}) {
+  std::vector<std::string> argv_s = {program};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
@@ -37,9 +38,16 @@ inline Process spawn_govsim(const std::vector<std::string>& args, const std::fil
   posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
   Process p;
-  if (posix_spawn(&p.pid, argv[0], &fa, nullptr, argv.data(), environ) != 0) p.pid = -1;
+  if (posix_spawnp(&p.pid, argv[0], &fa, nullptr, argv.data(), environ) != 0) p.pid = -1;
   posix_spawn_file_actions_destroy(&fa);
   return p;
+}
+
+// Starts `GOVSIM_BINARY args...` in `cwd` with stdout and stderr sent to files.
+inline Process spawn_govsim(const std::vector<std::string>& args, const std::filesystem::path& out,
+                            const std::filesystem::path& err,
+                            const std::filesystem::path& cwd = {}) {
+  return spawn_program(GOVSIM_BINARY, args, out, err, cwd);
 }
 
 // Exit code, or 128 + signal number when killed by a signal.
@@ -62,11 +70,16 @@ struct Result {
   std::string out, err;
 };
 
+inline Result run_program(const std::string& program, const std::vector<std::string>& args,
+                          const std::filesystem::path& dir, const std::filesystem::path& cwd = {}) {
+  const auto out = dir / "stdout.txt", err = dir / "stderr.txt";
+  const int code = wait_exit(spawn_program(program, args, out, err, cwd));
+  return {code, slurp(out), slurp(err)};
+}
+
 inline Result run_govsim(const std::vector<std::string>& args, const std::filesystem::path& dir,
                          const std::filesystem::path& cwd = {}) {
-  const auto out = dir / "stdout.txt", err = dir / "stderr.txt";
-  const int code = wait_exit(spawn_govsim(args, out, err, cwd));
-  return {code, slurp(out), slurp(err)};
+  return run_program(GOVSIM_BINARY, args, dir, cwd);
 }
 
 // Waits (up to two minutes) until the results parts directory `parts_runs` holds a finished run,

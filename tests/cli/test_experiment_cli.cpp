@@ -12,6 +12,7 @@
 #include "analysis/compare.hpp"
 #include "analysis/results_reader.hpp"
 #include "tests/cli/process.hpp"
+#include "tests/cli/same_datasets.hpp"
 #include "tests/support.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -20,28 +21,6 @@ namespace fs = std::filesystem;
 namespace {
 
 const fs::path kTiny = test::source_dir() / "tests/data/experiment/tiny.yaml";
-
-void require_same_datasets(const fs::path& a, const fs::path& b) {
-  const analysis::ResultsFile fa(a), fb(b);
-  REQUIRE(fa.runs().size() == fb.runs().size());
-  for (std::size_t r = 0; r < fa.runs().size(); ++r) {
-    const std::string& run = fa.runs()[r].name;
-    REQUIRE(run == fb.runs()[r].name);
-    const auto names = fa.variable_names(run);
-    REQUIRE(names == fb.variable_names(run));
-    for (const auto& n : names) {
-      const auto va = fa.variable(run, n), vb = fb.variable(run, n);
-      INFO(run << "/" << n);
-      REQUIRE(va.data.size() == vb.data.size());
-      REQUIRE(std::memcmp(va.data.data(), vb.data.data(), va.data.size() * sizeof(double)) == 0);
-    }
-    const auto sa = fa.summary(run), sb = fb.summary(run);
-    REQUIRE(sa.size() == sb.size());
-    for (std::size_t k = 0; k < sa.size(); ++k) {
-      REQUIRE(std::memcmp(&sa[k].value, &sb[k].value, sizeof(double)) == 0);
-    }
-  }
-}
 
 }  // namespace
 
@@ -73,7 +52,7 @@ TEST_CASE("an experiment interrupted by SIGTERM leaves no file and resumes to th
   INFO(resumed.err);
   REQUIRE(resumed.code == 0);
   CHECK(resumed.err.find("resumed") != std::string::npos);
-  require_same_datasets(full, cut);
+  test::require_same_datasets(full, cut);
 
   // An existing results file is never overwritten silently.
   const auto again =
@@ -401,7 +380,7 @@ TEST_CASE("shards merged give the file a single process writes, and foreign shar
   auto r = test::run_govsim({"merge", s3, s1, s2, "-o", merged.string()}, dir);
   INFO(r.err);
   REQUIRE(r.code == 0);
-  require_same_datasets(full, merged);
+  test::require_same_datasets(full, merged);
   const analysis::ResultsFile m(merged);
   CHECK(m.stacked_summary("resolution_rate").data ==
         analysis::ResultsFile(full).stacked_summary("resolution_rate").data);

@@ -30,6 +30,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Runner options without a progress line.
+sim::RunnerOptions quiet(bool parallel_runs) {
+  sim::RunnerOptions o;
+  o.parallel_runs = parallel_runs;
+  o.show_progress = false;
+  return o;
+}
+
 constexpr std::size_t kDays = 400;  // large enough that queue_length is chunked and compressed
 const std::vector<std::string> kDistricts{"north", "south", "east"};
 
@@ -334,7 +342,7 @@ TEST_CASE("runner records failures and does not depend on parallelism", "[unit][
   for (bool parallel : {false, true}) {
     const fs::path file = tmp.path() / (parallel ? "par.h5" : "ser.h5");
     sim::ResultsWriter w(file, false, false);
-    const auto report = sim::run_all(tasks, w, fn, {parallel, false});
+    const auto report = sim::run_all(tasks, w, fn, quiet(parallel));
     CHECK(report.completed == 5);
     CHECK(report.failed == 1);
     CHECK(report.skipped == 0);
@@ -360,7 +368,7 @@ TEST_CASE("runner stops on interrupt and resumes where it stopped", "[unit][resu
   {
     sim::InterruptGuard guard;
     sim::ResultsWriter w(file, false, false);
-    CHECK_THROWS_AS(sim::run_all(tasks, w, fn, {false, false}), sim::Interrupted);
+    CHECK_THROWS_AS(sim::run_all(tasks, w, fn, quiet(false)), sim::Interrupted);
     CHECK(sim::interrupt_requested());
   }
   CHECK(calls == std::vector<std::size_t>{0, 1, 2});
@@ -373,7 +381,7 @@ TEST_CASE("runner stops on interrupt and resumes where it stopped", "[unit][resu
     calls.push_back(i);
     return fake_record(static_cast<double>(i));
   };
-  const auto report = sim::run_all(tasks, w, resumed_fn, {false, false});
+  const auto report = sim::run_all(tasks, w, resumed_fn, quiet(false));
   CHECK(calls == std::vector<std::size_t>{2, 3, 4});
   CHECK(report.skipped == 2);
   CHECK(report.completed == 3);
@@ -392,7 +400,7 @@ TEST_CASE("runner starts runs that share a set-up one after another", "[unit][re
     return fake_record(static_cast<double>(i));
   };
   sim::ResultsWriter w(tmp.path() / "exp.h5", false, false);
-  sim::run_all(tasks, w, fn, {false, false});
+  sim::run_all(tasks, w, fn, quiet(false));
   // Set-ups in the order they first appear, tasks in their order within a set-up.
   CHECK(calls == std::vector<std::size_t>{0, 2, 5, 1, 4, 3});
 }
@@ -404,11 +412,11 @@ TEST_CASE("runner refuses to resume a changed experiment", "[unit][results]") {
   auto fn = [](std::size_t i) { return fake_record(static_cast<double>(i)); };
   {
     sim::ResultsWriter w(file, false, false);
-    sim::run_all(tasks, w, fn, {false, false});
+    sim::run_all(tasks, w, fn, quiet(false));
   }
   tasks[1].attributes[2].second = "8";
   sim::ResultsWriter w(file, true, false);
-  CHECK_THROWS_WITH(sim::run_all(tasks, w, fn, {false, false}),
+  CHECK_THROWS_WITH(sim::run_all(tasks, w, fn, quiet(false)),
                     Catch::Contains("p.r001 was made with seed = '7'") && Catch::Contains("'8'"));
 }
 
@@ -559,7 +567,7 @@ TEST_CASE("parallel runner rethrows Interrupted after the runs in flight stop", 
   };
   sim::InterruptGuard guard;
   sim::ResultsWriter w(file, false, false);
-  CHECK_THROWS_AS(sim::run_all(tasks, w, fn, {true, false}), sim::Interrupted);
+  CHECK_THROWS_AS(sim::run_all(tasks, w, fn, quiet(true)), sim::Interrupted);
   int parts = 0;
   for (const auto& t : tasks) parts += w.has_run(t.name) ? 1 : 0;
   CHECK(parts == finished.load());  // every run that finished was kept, none half-written
@@ -577,7 +585,7 @@ TEST_CASE("runner rejects bad run names before running anything", "[unit][result
     ++calls;
     return fake_record(static_cast<double>(i));
   };
-  CHECK_THROWS_AS(sim::run_all(tasks, w, fn, {false, false}), sim::InputError);
+  CHECK_THROWS_AS(sim::run_all(tasks, w, fn, quiet(false)), sim::InputError);
   CHECK(calls == 0);
   w.finish({}, {});
   CHECK_THROWS_AS(w.write_run("a.r000", fake_record(0)), std::logic_error);
