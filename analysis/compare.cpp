@@ -43,12 +43,19 @@ struct Group {
   bool same_key(const RunInfo& r) const { return r.policy == policy && r.sample == sample; }
 
   // Values of `metric`, by ascending replicate; runs without a replicate number are numbered by
-  // their position in the file.
-  std::vector<Observation> observations(const std::string& metric) const {
+  // their position in the file. A run where the metric is undefined (NaN: e.g. a mean time over
+  // no events) has no observation; `undefined` counts those runs.
+  std::vector<Observation> observations(const std::string& metric,
+                                        std::size_t* undefined = nullptr) const {
     std::vector<Observation> out;
+    if (undefined != nullptr) *undefined = 0;
     for (std::size_t i = 0; i < runs.size(); ++i) {
       auto it = summaries[i].find(metric);
       if (it == summaries[i].end()) continue;
+      if (std::isnan(it->second)) {
+        if (undefined != nullptr) ++*undefined;
+        continue;
+      }
       const auto replicate = runs[i]->replicate.value_or(static_cast<std::int64_t>(i));
       out.push_back({replicate, it->second, runs[i]->seed});
     }
@@ -168,6 +175,31 @@ Difference difference(const std::vector<Observation>& treated,
   }
   return d;
 }
+
+// Runs where a metric is undefined are left out of its statistics; one note per metric says
+// where.
+class UndefinedRuns {
+ public:
+  void add(const std::string& metric, const std::string& label, std::size_t undefined,
+           std::size_t defined) {
+    if (undefined == 0) return;
+    if (!where_.count(metric)) order_.push_back(metric);
+    where_[metric].push_back(fmt::format("{} {} of {}{}", label, undefined, undefined + defined,
+                                         defined == 0 ? " (no row)" : ""));
+  }
+  void note(Comparison& c) const {
+    for (const auto& metric : order_) {
+      c.notes.push_back(fmt::format(
+          "{} is undefined (NaN: e.g. a time averaged over no events) in some runs, left out of "
+          "its rows: {}",
+          metric, list(where_.at(metric))));
+    }
+  }
+
+ private:
+  std::vector<std::string> order_;
+  std::map<std::string, std::vector<std::string>> where_;
+};
 
 void note_unpaired(Comparison& c, std::set<std::string>& noted, const ComparisonRow& row) {
   if (!row.difference || row.difference->paired) return;
@@ -312,9 +344,12 @@ Comparison compare_policies(const ResultsFile& file, const CompareOptions& optio
   c.header = {fmt::format("file: {} ({} runs)", file.path().string(), file.runs().size()),
               fmt::format("baseline: {}", options.baseline)};
   std::set<std::string> noted;
+  UndefinedRuns undefined_runs;
   for (const Metric& m : metrics) {
     for (const Group& g : loaded.groups) {
-      const auto obs = g.observations(m.name);
+      std::size_t undefined = 0;
+      const auto obs = g.observations(m.name, &undefined);
+      undefined_runs.add(m.name, g.label(), undefined, obs.size());
       if (obs.empty()) continue;
       ComparisonRow row{m.name, m.units, m.description, summarize(g.label(), obs), std::nullopt};
       if (g.policy != options.baseline) {
@@ -342,6 +377,7 @@ Comparison compare_policies(const ResultsFile& file, const CompareOptions& optio
                     "the other {}",
                     primary.size(), loaded.metrics.size() - primary.size()));
   }
+  undefined_runs.note(c);
   note_failures(c, file);
   note_transients(c, file, options);
   return c;
@@ -362,6 +398,7 @@ Comparison compare_files(const ResultsFile& a, const ResultsFile& b,
               fmt::format("B: {} ({} runs)", b.path().string(), b.runs().size()),
               "diff = B - A for each policy"};
   std::set<std::string> noted;
+  UndefinedRuns undefined_runs;
   std::vector<std::string> labels_a, labels_b;
   for (const auto& g : la.groups) labels_a.push_back(g.label());
   for (const auto& g : lb.groups) labels_b.push_back(g.label());
@@ -371,10 +408,13 @@ Comparison compare_files(const ResultsFile& a, const ResultsFile& b,
         return g.policy == ga.policy && g.sample == ga.sample;
       });
       if (gb == lb.groups.end()) continue;
-      const auto obs_a = ga.observations(m.name);
-      const auto obs_b = gb->observations(m.name);
-      if (obs_a.empty() || obs_b.empty()) continue;
+      std::size_t undefined_a = 0, undefined_b = 0;
+      const auto obs_a = ga.observations(m.name, &undefined_a);
+      const auto obs_b = gb->observations(m.name, &undefined_b);
       const std::string label_a = ga.label() + " [A]";
+      undefined_runs.add(m.name, label_a, undefined_a, obs_a.size());
+      undefined_runs.add(m.name, gb->label() + " [B]", undefined_b, obs_b.size());
+      if (obs_a.empty() || obs_b.empty()) continue;
       c.rows.push_back({m.name, m.units, m.description, summarize(label_a, obs_a), std::nullopt});
       ComparisonRow row{m.name, m.units, m.description, summarize(gb->label() + " [B]", obs_b),
                         difference(obs_b, obs_a, label_a, SeedRule::kPairOnlyIfSeedsMatch)};
@@ -391,6 +431,7 @@ Comparison compare_files(const ResultsFile& a, const ResultsFile& b,
   for (const auto& l : labels_b)
     if (std::find(labels_a.begin(), labels_a.end(), l) == labels_a.end())
       c.notes.push_back(l + ": only in B");
+  undefined_runs.note(c);
   note_failures(c, a);
   note_failures(c, b);
   return c;

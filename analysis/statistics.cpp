@@ -99,6 +99,8 @@ Interval welch_difference_ci(std::span<const double> treated, std::span<const do
   // Both samples constant: no spread, and the Welch-Satterthwaite ratio is 0/0.
   if (se == 0.0) return centred(diff, 0.0, n, nt + nr - 2.0);
   const double df = (vt + vr) * (vt + vr) / (vt * vt / (nt - 1.0) + vr * vr / (nr - 1.0));
+  // Non-finite values (or variances beyond double's range) leave no usable degrees of freedom.
+  if (!std::isfinite(se) || !(df > 0.0)) return {diff, kNaN, kNaN, n, kNaN};
   return centred(diff, t_for_level(level, df) * se, n, df);
 }
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <string>
@@ -298,4 +299,37 @@ TEST_CASE("late growth of a stock series is its relative slope over the last thi
   for (std::size_t i = 0; i < 90; ++i) falling[i] = 1000.0 - static_cast<double>(i);
   CHECK(analysis::late_growth_per_day(falling) < 0);
   CHECK(std::isnan(analysis::late_growth_per_day({1, 2, 3})));
+}
+
+TEST_CASE("runs where a metric is undefined are left out and said so, not a crash",
+          "[unit][compare]") {
+  TempDir tmp;
+  const fs::path file = tmp.path() / "nan.h5";
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  // Baseline undefined in replicates 0 and 1, pilot in 2; "empty" undefined everywhere.
+  write_file(file, {"baseline", "pilot", "empty"}, 6, [&](const std::string& p, int r) {
+    if (p == "empty" || (p == "baseline" && r < 2) || (p == "pilot" && r == 2)) return nan;
+    return (p == "pilot" ? 9.0 : 11.0) + 0.1 * r;
+  });
+  const analysis::ResultsFile f(file);
+  const auto c = analysis::compare_policies(f, {});
+  const analysis::ComparisonRow* pilot = nullptr;
+  for (const auto& row : c.rows) {
+    if (row.metric != "mean_wait_h") continue;
+    CHECK(row.group.label != "empty");  // nothing defined: no row
+    if (row.group.label == "baseline") CHECK(row.group.mean.n == 4);
+    if (row.group.label == "pilot") pilot = &row;
+  }
+  REQUIRE(pilot != nullptr);
+  CHECK(pilot->group.mean.n == 5);
+  REQUIRE(pilot->difference);
+  CHECK(pilot->difference->paired);
+  CHECK(pilot->difference->diff.n == 3);  // replicates 3, 4 and 5 have both
+  CHECK(pilot->difference->diff.estimate == Approx(-2.0));
+  std::string notes;
+  for (const auto& n : c.notes) notes += n + "\n";
+  CHECK_THAT(notes, Contains("mean_wait_h is undefined") &&
+                        Contains("baseline 2 of 6, pilot 1 of 6, empty 6 of 6 (no row)"));
+  std::ostringstream out;
+  CHECK_NOTHROW(analysis::write_compare_report(file, {}, out));
 }

@@ -132,3 +132,12 @@ TEST_CASE("quantiles interpolate between order statistics (type 7)", "[unit][sta
   CHECK_THROWS_AS(analysis::quantile(std::vector<double>{}, 0.5), std::invalid_argument);
   CHECK_THROWS_AS(analysis::quantile(x, 1.5), std::invalid_argument);
 }
+
+TEST_CASE("Welch's interval with non-finite values has no interval instead of failing",
+          "[unit][statistics]") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> a = {1, 2, nan}, b = {1, 2, 3}, huge = {1e300, -1e300, 1e300};
+  CHECK_FALSE(analysis::welch_difference_ci(a, b, 0.95).has_interval());
+  CHECK_FALSE(analysis::welch_difference_ci(huge, b, 0.95).has_interval());
+  CHECK(std::isnan(analysis::two_sided_p(analysis::welch_difference_ci(a, b, 0.95), 0.95)));
+}
