@@ -33,7 +33,10 @@ auto guarded(const fs::path& path, F&& f) {
   try {
     return f();
   } catch (const h5::Error& e) {
-    throw FileError(fmt::format("{}: {}", path.string(), e.what()));
+    // HDF5's own reason (e.g. a failed checksum) says whether the file is damaged.
+    throw FileError(e.detail().empty()
+                        ? fmt::format("{}: {}", path.string(), e.what())
+                        : fmt::format("{}: {} ({})", path.string(), e.what(), e.detail()));
   }
 }
 
@@ -95,8 +98,27 @@ std::string join(const std::vector<std::string>& parts) {
   return out;
 }
 
+// What one read may allocate (1 GiB). A damaged or crafted shape in a file is refused with a
+// message instead of becoming a huge allocation; a real dataset is far smaller (a full-scale
+// issue log of a year is about 0.1 GiB).
+constexpr std::uint64_t kMaxReadBytes = std::uint64_t{1} << 30;
+
+// The number of elements in `space`, refused beyond kMaxReadBytes of `element_bytes` each.
+std::size_t bounded_count(hid_t space, std::size_t element_bytes, std::string_view what) {
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  if (n < 0) fail(what);
+  const auto count = static_cast<std::uint64_t>(n);
+  if (element_bytes > 0 && count > kMaxReadBytes / element_bytes)
+    throw h5::Error(what, fmt::format("{} values of {} bytes, more than the {} GiB govsim reads "
+                                      "at once: the file is damaged or not govsim's",
+                                      count, element_bytes, kMaxReadBytes >> 30));
+  return static_cast<std::size_t>(count);
+}
+
 std::vector<std::string> read_strings(hid_t obj, hid_t file_type, hid_t space, bool attribute) {
-  const auto n = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space));
+  const std::size_t width =
+      H5Tis_variable_str(file_type) > 0 ? sizeof(char*) : H5Tget_size(file_type);
+  const std::size_t n = bounded_count(space, std::max<std::size_t>(width, 1), "reading strings");
   std::vector<std::string> out;
   if (H5Tis_variable_str(file_type) > 0) {
     Handle mem = h5::variable_string_type(H5Tget_cset(file_type));
@@ -108,7 +130,6 @@ std::vector<std::string> read_strings(hid_t obj, hid_t file_type, hid_t space, b
     H5Dvlen_reclaim(mem.get(), space, H5P_DEFAULT, text.data());
     return out;
   }
-  const std::size_t width = H5Tget_size(file_type);
   std::vector<char> buffer(width * n);
   check(attribute ? H5Aread(obj, file_type, buffer.data())
                   : H5Dread(obj, file_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()),
@@ -162,7 +183,7 @@ std::string optional_text(hid_t obj, const char* name) {
 
 std::vector<double> read_doubles(hid_t ds) {
   Handle space{H5Dget_space(ds), H5Sclose, "H5Dget_space"};
-  std::vector<double> v(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
+  std::vector<double> v(bounded_count(space.get(), sizeof(double), "reading data"));
   if (!v.empty())
     check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), "reading data");
   return v;
@@ -374,6 +395,8 @@ VariableData read_variable(hid_t group, const std::string& name) {
   var.units = optional_text(ds.get(), "units");
   var.description = optional_text(ds.get(), "long_name");
   Handle space{H5Dget_space(ds.get()), H5Sclose, "H5Dget_space"};
+  // Checked before anything is sized from the shape (a dimension without a scale is numbered).
+  (void)bounded_count(space.get(), sizeof(double), "reading " + name);
   const int rank = H5Sget_simple_extent_ndims(space.get());
   std::vector<hsize_t> shape(static_cast<std::size_t>(std::max(rank, 0)));
   H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr);

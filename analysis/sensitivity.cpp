@@ -162,6 +162,13 @@ std::pair<std::size_t, std::vector<std::string>> run_design(const ResultsFile& f
   if (!base || *base < 2) {
     not_saltelli(file, run, "saltelli_base_samples is '" + *base_text + "', expected N >= 2");
   }
+  // N(k + 2) runs make the design: an N beyond the file's runs is damage, not a design.
+  const std::size_t runs_in_file = file.runs().size() + file.failures().size();
+  if (static_cast<std::uint64_t>(*base) > runs_in_file) {
+    not_saltelli(file, run,
+                 fmt::format("saltelli_base_samples is {}, more than the file's {} runs", *base,
+                             runs_in_file));
+  }
   std::vector<std::string> parameters;
   for (const auto& [key, value] : run.attributes)
     if (key.starts_with(kParameterPrefix))

@@ -10,6 +10,7 @@
 
 #include "app/commands.hpp"
 #include "app/run_support.hpp"
+#include "h5/handle.hpp"
 #include "sim/errors.hpp"
 #include "sim/experiment_runner.hpp"
 #include "sim/mpi_world.hpp"
@@ -257,6 +258,7 @@ int run_command_line(int argc, char** argv) {
 int main(int argc, char** argv) {
   // Setting up the command line can itself fail (memory): no exception leaves main.
   try {
+    h5::skip_library_shutdown_at_exit();
     // Under mpirun, rank 0 runs the command and the other ranks make its runs (sim/mpi_world).
     sim::MpiWorld mpi(&argc, &argv);
     app::remember_command_line(argc, argv);

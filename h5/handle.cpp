@@ -30,6 +30,10 @@ void fail(std::string_view what) {
   throw Error(what, std::move(detail));
 }
 
+void skip_library_shutdown_at_exit() {
+  H5dont_atexit();
+}
+
 void check(herr_t status, std::string_view what) {
   if (status < 0) fail(what);
 }

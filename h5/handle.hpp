@@ -30,6 +30,11 @@ class Error : public std::runtime_error {
 // fail(what) when `status` is negative.
 void check(herr_t status, std::string_view what);
 
+// Call first in main: HDF5's shutdown at exit closes nothing govsim has not closed itself, and
+// after meeting a damaged object header libhdf5 1.10 loops in it and prints a screenful of
+// noise under govsim's own message.
+void skip_library_shutdown_at_exit();
+
 // HDF5 prints its error stack on stderr by default; while this lives, errors are reported only
 // through exceptions.
 class ErrorSilencer {

@@ -9,7 +9,7 @@ packages=(
   catch2 libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev librandom123-dev
   python3 python3-h5py python3-numpy python3-pandas python3-xarray python3-netcdf4 python3-matplotlib
   clang-format clang-tidy udunits-bin
-  libopenmpi-dev openmpi-bin
+  libopenmpi-dev openmpi-bin netcdf-bin
 )
 
 missing=()

@@ -242,11 +242,17 @@ Attributes own_attributes(hid_t obj) {
   return std::move(collector.values);
 }
 
+// Every value written is under a checksum, so that a damaged file is reported, not misread:
+// small datasets (every summary scalar) are stored compact, inside their object header, which
+// the 1.8 file format checksums; larger ones in chunks with the Fletcher-32 filter, which checks
+// each chunk as it is read.
+//
 // ~256 KiB chunks: big enough for deflate to work well, small enough that reading a slice along
 // the slowest axis (usually time) does not decompress the whole variable.
 constexpr hsize_t kChunkElements = 32768;
-// Below this size chunk indexes and filter headers cost more than compression saves.
-constexpr hsize_t kMinCompressedElements = 1024;
+// Up to this size (8,192 bytes of doubles, far below HDF5's 64 KiB limit for compact data) a
+// chunk index and filter headers would cost more than compression saves.
+constexpr hsize_t kMaxCompactElements = 1024;
 
 std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& shape) {
   std::vector<hsize_t> chunk = shape;
@@ -265,14 +271,24 @@ hsize_t element_count(const std::vector<hsize_t>& shape) {
   return n;
 }
 
-Handle compressed_dataset_plist(const std::vector<hsize_t>& shape) {
+// Compact up to kMaxCompactElements, else chunked, shuffled, deflated and Fletcher-32 checked
+// (the checksum last, so that it covers the bytes on disk). Empty datasets hold nothing to check.
+// Labels (variable-length strings) take no filters: compact while they fit (16-byte references
+// into the global heap, which has no checksum of its own), else contiguous.
+Handle checked_dataset_plist(const std::vector<hsize_t>& shape, bool labels = false) {
   Handle dcpl = dataset_creation_plist();
   const hsize_t n = element_count(shape);
-  if (shape.empty() || n < kMinCompressedElements) return dcpl;
+  if (n == 0) return dcpl;
+  if (shape.empty() || n <= (labels ? 2 : 1) * kMaxCompactElements) {
+    check(H5Pset_layout(dcpl.get(), H5D_COMPACT), "H5Pset_layout");
+    return dcpl;
+  }
+  if (labels) return dcpl;
   const std::vector<hsize_t> chunk = chunk_shape(shape);
   check(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), "H5Pset_chunk");
   check(H5Pset_shuffle(dcpl.get()), "H5Pset_shuffle");
   check(H5Pset_deflate(dcpl.get(), 4), "H5Pset_deflate");
+  check(H5Pset_fletcher32(dcpl.get()), "H5Pset_fletcher32");
   return dcpl;
 }
 
@@ -284,7 +300,7 @@ Handle create_dataset(hid_t group, const std::string& name, hid_t type, hid_t sp
 Handle write_dimension(hid_t group, const Dimension& dim) {
   const std::vector<hsize_t> shape{dim.size()};
   Handle space = simple_space(shape);
-  Handle dcpl = dataset_creation_plist();
+  Handle dcpl = checked_dataset_plist(shape, !dim.labels.empty());
   Handle ds = [&] {
     if (dim.labels.empty()) {
       Handle d = create_dataset(group, dim.name, H5T_IEEE_F64LE, space.get(), dcpl.get());
@@ -312,7 +328,7 @@ void write_variable(hid_t group, const Variable& var, const ScaleMap& scales) {
   std::vector<hsize_t> shape;
   for (const auto& dim : var.dims) shape.push_back(scales.at(dim).first);
   Handle space = simple_space(shape);
-  Handle dcpl = compressed_dataset_plist(shape);
+  Handle dcpl = checked_dataset_plist(shape);
   Handle ds = create_dataset(group, var.name, H5T_IEEE_F64LE, space.get(), dcpl.get());
   if (!var.data.empty())
     check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, var.data.data()),
@@ -326,7 +342,7 @@ void write_variable(hid_t group, const Variable& var, const ScaleMap& scales) {
 
 void write_scalar(hid_t group, const Scalar& scalar) {
   Handle space = scalar_space();
-  Handle dcpl = dataset_creation_plist();
+  Handle dcpl = checked_dataset_plist({});
   Handle ds = create_dataset(group, scalar.name, H5T_IEEE_F64LE, space.get(), dcpl.get());
   check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &scalar.value),
         "writing summary " + scalar.name);

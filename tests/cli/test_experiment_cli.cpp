@@ -401,3 +401,39 @@ TEST_CASE("shards merged give the file a single process writes, and foreign shar
   CHECK_THAT(r.err, Catch::Contains("not a shard"));
   CHECK(!fs::exists(none));
 }
+
+TEST_CASE("a results file damaged on disk is refused by its checksums with exit 2",
+          "[cli][experiment][results]") {
+  const test::TempDir tmp;
+  const fs::path& dir = tmp.path();
+  const fs::path file = dir / "tiny.h5";
+  auto r = test::run_govsim(
+      {"run", kTiny.string(), "-o", file.string(), "--no-progress", "--days", "3"}, dir);
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  // Checksummed (compact and Fletcher-32) datasets stay readable by netCDF's own tool.
+  r = test::run_program("ncdump", {"-v", "resolution_rate", "-g", "summary", file.string()}, dir);
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("resolution_rate ="));
+  double value = 0;
+  for (const auto& s : analysis::ResultsFile(file).summary("baseline.r000"))
+    if (s.name == "resolution_rate") value = s.value;
+  // Every copy of one summary value (in its run group and in /summary) gets one byte changed.
+  std::string bytes = test::slurp(file);
+  const std::string pattern(reinterpret_cast<const char*>(&value), sizeof value);
+  std::size_t copies = 0;
+  for (auto at = bytes.find(pattern); at != std::string::npos; at = bytes.find(pattern, at + 1)) {
+    bytes[at + 3] = static_cast<char>(bytes[at + 3] ^ 0x5a);
+    ++copies;
+  }
+  REQUIRE(copies >= 2);
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+  for (const char* command : {"compare", "export"}) {
+    r = test::run_govsim({command, file.string()}, dir);
+    INFO(command << ": " << r.err);
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("checksum"));
+    CHECK_THAT(r.err, !Catch::Contains("infinite loop"));  // libhdf5's shutdown noise
+  }
+}

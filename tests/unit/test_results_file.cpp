@@ -177,7 +177,11 @@ TEST_CASE("results file stores each run with dimension scales, units and summary
 
     H5 dcpl{H5Dget_create_plist(queue.id), H5Pclose};
     CHECK(H5Pget_layout(dcpl.id) == H5D_CHUNKED);
-    CHECK(H5Pget_nfilters(dcpl.id) == 2);  // shuffle + deflate
+    REQUIRE(H5Pget_nfilters(dcpl.id) == 3);  // shuffle, deflate, then the checksum
+    unsigned flags = 0;
+    std::size_t n_values = 0;
+    CHECK(H5Pget_filter2(dcpl.id, 2, &flags, &n_values, nullptr, 0, nullptr, nullptr) ==
+          H5Z_FILTER_FLETCHER32);
 
     H5 sat{H5Dopen2(g.id, "satisfaction", H5P_DEFAULT), H5Dclose};
     CHECK(H5DSis_attached(sat.id, district.id, 0) > 0);
@@ -186,6 +190,11 @@ TEST_CASE("results file stores each run with dimension scales, units and summary
     CHECK(shape_of(wait.id).empty());
     CHECK(read_doubles(wait.id) == std::vector<double>{12.5 + i});
     CHECK(string_attr(wait.id, "units") == "h");
+    // Small datasets live in their checksummed object header.
+    H5 wait_dcpl{H5Dget_create_plist(wait.id), H5Pclose};
+    CHECK(H5Pget_layout(wait_dcpl.id) == H5D_COMPACT);
+    H5 day_dcpl{H5Dget_create_plist(day.id), H5Pclose};
+    CHECK(H5Pget_layout(day_dcpl.id) == H5D_COMPACT);
   }
 }
 
@@ -638,4 +647,78 @@ TEST_CASE("a results file with a run group removed is refused as incomplete", "[
   }
   CHECK_THROWS_WITH(analysis::ResultsFile(file),
                     Catch::Contains("incomplete: the file says 3 runs but holds 2"));
+}
+
+namespace {
+
+// Flips one byte of `file` at `offset`.
+void flip_byte(const fs::path& file, std::uint64_t offset) {
+  std::fstream io(file, std::ios::in | std::ios::out | std::ios::binary);
+  io.seekg(static_cast<std::streamoff>(offset));
+  char c = 0;
+  io.get(c);
+  io.seekp(static_cast<std::streamoff>(offset));
+  io.put(static_cast<char>(c ^ 0x5a));
+}
+
+}  // namespace
+
+TEST_CASE("a damaged chunk is reported by its Fletcher-32 checksum, not misread",
+          "[unit][results]") {
+  TempDir tmp;
+  const fs::path file = tmp.path() / "damaged.h5";
+  {
+    sim::ResultsWriter w(file, false, false);
+    w.write_run("a.r000", fake_record(0.25));
+    w.finish({}, {"a.r000"});
+  }
+  const std::string intact = read_bytes(file);
+  // The first chunk of the chunked variable, located through HDF5.
+  haddr_t chunk_address = 0;
+  hsize_t chunk_bytes = 0;
+  {
+    H5 f{H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose};
+    H5 ds{H5Dopen2(f.id, "runs/a.r000/queue_length", H5P_DEFAULT), H5Dclose};
+    H5 space{H5Dget_space(ds.id), H5Sclose};
+    std::vector<hsize_t> offset(2);
+    unsigned filter_mask = 0;
+    REQUIRE(H5Dget_chunk_info(ds.id, space.id, 0, offset.data(), &filter_mask, &chunk_address,
+                              &chunk_bytes) >= 0);
+  }
+  flip_byte(file, chunk_address + chunk_bytes / 2);
+  {
+    const analysis::ResultsFile f(file);
+    CHECK_THROWS_WITH(f.variable("a.r000", "queue_length"),
+                      Catch::Contains("Fletcher32") || Catch::Contains("checksum"));
+  }
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << intact;
+  CHECK(analysis::ResultsFile(file).variable("a.r000", "queue_length").data.size() ==
+        kDays * kDistricts.size());
+}
+
+TEST_CASE("a dataset whose shape claims more than the reader's bound is refused, not allocated",
+          "[unit][results]") {
+  TempDir tmp;
+  const fs::path file = tmp.path() / "huge.h5";
+  {
+    sim::ResultsWriter w(file, false, false);
+    w.write_run("a.r000", fake_record(0));
+    w.finish({}, {"a.r000"});
+  }
+  {
+    // 2^40 values declared, none written: a few bytes on disk.
+    H5 f{H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose};
+    const hsize_t dims[1] = {hsize_t{1} << 40}, chunk[1] = {1024};
+    H5 space{H5Screate_simple(1, dims, nullptr), H5Sclose};
+    H5 dcpl{H5Pcreate(H5P_DATASET_CREATE), H5Pclose};
+    REQUIRE(H5Pset_chunk(dcpl.id, 1, chunk) >= 0);
+    H5 ds{H5Dcreate2(f.id, "runs/a.r000/huge", H5T_IEEE_F64LE, space.id, H5P_DEFAULT, dcpl.id,
+                     H5P_DEFAULT),
+          H5Dclose};
+    REQUIRE(ds.id >= 0);
+  }
+  CHECK(fs::file_size(file) < 1'000'000);
+  const analysis::ResultsFile f(file);
+  CHECK_THROWS_WITH(f.variable("a.r000", "huge"), Catch::Contains("1099511627776 values") &&
+                                                      Catch::Contains("damaged or not govsim's"));
 }
