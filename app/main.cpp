@@ -243,6 +243,10 @@ int run_command_line(int argc, char** argv) {
   } catch (const sim::InputError& e) {
     std::cerr << e.what() << '\n';
     return sim::kExitBadInput;
+  } catch (const sim::OutputError& e) {
+    std::cerr << "govsim: error: cannot write the results: " << e.what()
+              << "\nthe runs finished so far are kept: make room and continue with --resume\n";
+    return sim::kExitBadInput;
   } catch (const sim::Interrupted& e) {
     std::cerr << "govsim: " << e.what() << "; finished runs are kept, continue with --resume\n";
     return sim::kExitInterrupted;

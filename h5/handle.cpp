@@ -2,6 +2,7 @@
 
 #include <hdf5_hl.h>
 
+#include <cerrno>
 #include <utility>
 
 namespace h5 {
@@ -20,14 +21,18 @@ herr_t keep_first_scale(hid_t, unsigned, hid_t scale, void* out) {
 
 }  // namespace
 
-Error::Error(std::string_view what, std::string detail)
-    : std::runtime_error(std::string(what)), detail_(std::move(detail)) {}
+Error::Error(std::string_view what, std::string detail, int os_error)
+    : std::runtime_error(std::string(what)), detail_(std::move(detail)), os_error_(os_error) {}
 
 void fail(std::string_view what) {
+  // HDF5's file drivers leave the failed system call's errno (and quote it in their message).
+  const int os_error = errno;
   std::string detail;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, keep_innermost, &detail);
   H5Eclear2(H5E_DEFAULT);
-  throw Error(what, std::move(detail));
+  // Only a message that quotes errno comes from a system call; otherwise errno is stale.
+  const bool from_system = detail.find("errno = ") != std::string::npos;
+  throw Error(what, std::move(detail), from_system ? os_error : 0);
 }
 
 void skip_library_shutdown_at_exit() {
@@ -53,6 +58,10 @@ Handle::Handle(hid_t id, Closer closer, std::string_view what) : id_(id), closer
 
 Handle::~Handle() {
   if (id_ >= 0) closer_(id_);
+}
+
+void Handle::close(std::string_view what) {
+  if (id_ >= 0) check(closer_(std::exchange(id_, -1)), what);
 }
 
 Handle::Handle(Handle&& other) noexcept

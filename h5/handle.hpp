@@ -17,11 +17,14 @@ namespace h5 {
 // their own error type, worded their own way, at their API.
 class Error : public std::runtime_error {
  public:
-  Error(std::string_view what, std::string detail);
+  Error(std::string_view what, std::string detail, int os_error = 0);
   const std::string& detail() const { return detail_; }
+  // errno of the failed system call beneath (e.g. ENOSPC from a write), 0 when there was none.
+  int os_error() const { return os_error_; }
 
  private:
   std::string detail_;
+  int os_error_ = 0;
 };
 
 // Throws Error for `what` with HDF5's innermost message, and clears HDF5's error stack so the
@@ -62,6 +65,9 @@ class Handle {
   Handle& operator=(const Handle&) = delete;
 
   hid_t get() const { return id_; }
+  // Closes now and throws Error for `what` when closing fails: for a file, closing flushes, so a
+  // failed close is a failed write (the destructor cannot report it).
+  void close(std::string_view what);
 
  private:
   hid_t id_;

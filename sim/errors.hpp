@@ -35,6 +35,14 @@ class InputError : public std::runtime_error {
   std::string message_;
 };
 
+// The results cannot be written where they go (no space left, quota, read-only or failing
+// disk): the experiment stops, finished runs are kept for --resume, exit code 2 as for any input
+// the user can fix. what() names the file and the system's reason.
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // A run was stopped by SIGINT/SIGTERM; partial work is kept for --resume. what() is "interrupted"
 // or, from the experiment runner, which runs were left unfinished.
 class Interrupted : public std::runtime_error {

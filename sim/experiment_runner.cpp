@@ -6,6 +6,7 @@
 #include <climits>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <list>
 #include <map>
 #include <mutex>
@@ -106,6 +107,8 @@ class Runner {
       try {
         merge_attributes(*outcome.record, task.attributes);
         writer_.write_run(task.name, *outcome.record);
+      } catch (const OutputError&) {
+        throw;  // no room for results stops the experiment; it is no fault of this run
       } catch (const std::exception& e) {
         outcome = {std::nullopt, e.what()};
       }
@@ -272,7 +275,14 @@ RunnerReport run_all(const std::vector<RunTask>& tasks, ResultsWriter& writer,
     } else if (options.parallel_runs) {
       // One loop per thread, each taking the next run in order: the runs in flight are neighbours
       // in `todo`, so they share set-ups (splitting the range instead would run its two halves).
+      // No exception may leave a loop: TBB would cancel the group, and the cancellation reaches
+      // the parallel loops inside the runs still in flight, which would then skip work and
+      // finish with wrong numbers. The first error stops the loops taking runs and is rethrown
+      // once the runs in flight have ended (an interrupt ends them within a simulated day).
       std::atomic<std::size_t> next{0};
+      std::atomic<bool> stop{false};
+      std::mutex error_mutex;
+      std::exception_ptr first_error;
       const auto loops =
           std::min(static_cast<std::size_t>(tbb::this_task_arena::max_concurrency()),
                    tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism));
@@ -280,10 +290,19 @@ RunnerReport run_all(const std::vector<RunTask>& tasks, ResultsWriter& writer,
           tbb::blocked_range<std::size_t>(0, loops, 1),
           [&](const tbb::blocked_range<std::size_t>& r) {
             for (std::size_t l = r.begin(); l != r.end(); ++l) {
-              for (std::size_t k = next++; k < todo.size(); k = next++) run_here(todo[k]);
+              for (std::size_t k = next++; k < todo.size() && !stop; k = next++) {
+                try {
+                  run_here(todo[k]);
+                } catch (...) {
+                  std::lock_guard lock(error_mutex);
+                  if (!first_error) first_error = std::current_exception();
+                  stop = true;
+                }
+              }
             }
           },
           tbb::simple_partitioner());
+      if (first_error) std::rethrow_exception(first_error);
     } else {
       for (std::size_t i : todo) run_here(i);
     }

@@ -11,6 +11,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <map>
@@ -39,6 +40,13 @@ std::mutex& hdf5_mutex() {
 
 // Every HDF5 call of this file runs inside `f`: serialised, without HDF5's own printing, and with
 // failures reported as the std::runtime_error that results_file.hpp documents.
+// A failed system call that the user can remedy (room, quota, permissions, the disk itself)
+// is an OutputError; anything else is govsim's or HDF5's fault.
+bool output_condition(int os_error) {
+  return os_error == ENOSPC || os_error == EDQUOT || os_error == EROFS || os_error == EACCES ||
+         os_error == EPERM || os_error == EIO || os_error == EFBIG;
+}
+
 template <class F>
 auto with_hdf5(F&& f) {
   std::lock_guard lock(hdf5_mutex());
@@ -46,6 +54,8 @@ auto with_hdf5(F&& f) {
   try {
     return f();
   } catch (const h5::Error& e) {
+    if (output_condition(e.os_error()))
+      throw OutputError(fmt::format("{}: {}", e.what(), std::strerror(e.os_error())));
     if (e.detail().empty()) throw std::runtime_error(fmt::format("HDF5: {} failed", e.what()));
     throw std::runtime_error(fmt::format("HDF5: {} failed: {}", e.what(), e.detail()));
   }
@@ -436,16 +446,40 @@ void fsync_path(const fs::path& path, bool directory) {
 
 // After this returns, `dest` holds the complete content of `tmp` even across a power loss.
 void durable_rename(const fs::path& tmp, const fs::path& dest) {
-  fsync_path(tmp, false);
-  fs::rename(tmp, dest);
-  const fs::path dir = dest.parent_path();
-  fsync_path(dir.empty() ? fs::path(".") : dir, true);
+  try {
+    fsync_path(tmp, false);
+    fs::rename(tmp, dest);
+    const fs::path dir = dest.parent_path();
+    fsync_path(dir.empty() ? fs::path(".") : dir, true);
+  } catch (const std::system_error& e) {
+    if (output_condition(e.code().value())) throw OutputError(e.what());
+    throw;
+  }
 }
 
 fs::path with_suffix(const fs::path& path, std::string_view suffix) {
   fs::path out = path;
   out += suffix;
   return out;
+}
+
+// Creates "<dest>.tmp", fills it with write(file), closes it (checking the flush) and renames
+// it to `dest`; a failure leaves neither file behind.
+template <class Write>
+void write_part(const fs::path& dest, Write&& write) {
+  const fs::path tmp = with_suffix(dest, ".tmp");
+  try {
+    with_hdf5([&] {
+      Handle file = create_file(tmp);
+      write(file.get());
+      file.close("writing " + tmp.string());
+    });
+    durable_rename(tmp, dest);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw;
+  }
 }
 
 int acquire_lock(const fs::path& lock_path, const fs::path& final_path) {
@@ -555,13 +589,7 @@ void ResultsWriter::write_run(const std::string& run_name, const RunRecord& reco
   check_not_finished();
   validate_run_name(run_name);
   validate_record(record);
-  const fs::path dest = part_path(run_name);
-  const fs::path tmp = with_suffix(dest, ".tmp");
-  with_hdf5([&] {
-    Handle file = create_file(tmp);
-    write_run_group(file.get(), "run", record);
-  });
-  durable_rename(tmp, dest);
+  write_part(part_path(run_name), [&](hid_t file) { write_run_group(file, "run", record); });
   fs::remove(failure_path(run_name));
   std::lock_guard lock(mutex_);
   done_.insert(run_name);
@@ -572,15 +600,11 @@ void ResultsWriter::record_failure(const std::string& run_name, const std::strin
   check_not_finished();
   validate_run_name(run_name);
   validate_attributes(run_attributes, {"message"});
-  const fs::path dest = failure_path(run_name);
-  const fs::path tmp = with_suffix(dest, ".tmp");
-  with_hdf5([&] {
-    Handle file = create_file(tmp);
-    Handle group = create_group(file.get(), "failure");
+  write_part(failure_path(run_name), [&](hid_t file) {
+    Handle group = create_group(file, "failure");
     write_string_attribute(group.get(), "message", message);
     write_attributes(group.get(), run_attributes);
   });
-  durable_rename(tmp, dest);
 }
 
 namespace {
@@ -859,16 +883,15 @@ void write_record_group(hid_t file, const char* name, const RunRecord& record) {
   for (const auto& var : record.variables) write_variable(group.get(), var, scales);
 }
 
-void merge_parts(const fs::path& tmp, const MergePlan& plan, const Attributes& file_attributes,
+void merge_parts(hid_t file_id, const MergePlan& plan, const Attributes& file_attributes,
                  const std::vector<std::string>& stack_by,
                  const std::function<fs::path(const std::string&, bool)>& part_of) {
-  Handle file = create_file(tmp);
-  write_string_attribute(file.get(), "format", "govsim-results");
-  write_int_attribute(file.get(), "format_version", kResultsFormatVersion);
-  write_int_attribute(file.get(), "runs", static_cast<std::int64_t>(plan.runs.size()));
-  write_int_attribute(file.get(), "failed_runs", static_cast<std::int64_t>(plan.failures.size()));
-  write_attributes(file.get(), file_attributes);
-  Handle runs = create_group(file.get(), "runs");
+  write_string_attribute(file_id, "format", "govsim-results");
+  write_int_attribute(file_id, "format_version", kResultsFormatVersion);
+  write_int_attribute(file_id, "runs", static_cast<std::int64_t>(plan.runs.size()));
+  write_int_attribute(file_id, "failed_runs", static_cast<std::int64_t>(plan.failures.size()));
+  write_attributes(file_id, file_attributes);
+  Handle runs = create_group(file_id, "runs");
   std::vector<RunSummary> summaries;
   for (const auto& name : plan.runs) {
     Handle part = open_file_readonly(part_of(name, true));
@@ -877,12 +900,12 @@ void merge_parts(const fs::path& tmp, const MergePlan& plan, const Attributes& f
   }
   if (!summaries.empty()) {
     const StackLayout layout = stack_layout(summaries, stack_by);
-    write_record_group(file.get(), "summary", stacked_summaries(summaries, layout));
+    write_record_group(file_id, "summary", stacked_summaries(summaries, layout));
     const RunRecord series = stacked_series(summaries, layout);
-    if (!series.variables.empty()) write_record_group(file.get(), "series", series);
+    if (!series.variables.empty()) write_record_group(file_id, "series", series);
   }
   if (plan.failures.empty()) return;
-  Handle failures = create_group(file.get(), "failures");
+  Handle failures = create_group(file_id, "failures");
   for (const auto& name : plan.failures) {
     Handle part = open_file_readonly(part_of(name, false));
     check(H5Ocopy(part.get(), "failure", failures.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
@@ -895,14 +918,10 @@ void merge_parts(const fs::path& tmp, const MergePlan& plan, const Attributes& f
 void ResultsWriter::import_run(const fs::path& results_file, const std::string& run_name) {
   check_not_finished();
   validate_run_name(run_name);
-  const fs::path dest = part_path(run_name);
-  const fs::path tmp = with_suffix(dest, ".tmp");
-  with_hdf5([&] {
+  write_part(part_path(run_name), [&](hid_t file) {
     Handle src = open_file_readonly(results_file);
-    Handle file = create_file(tmp);
-    copy_run(src.get(), file.get(), "run", "runs/" + run_name);
+    copy_run(src.get(), file, "run", "runs/" + run_name);
   });
-  durable_rename(tmp, dest);
   fs::remove(failure_path(run_name));
   std::lock_guard lock(mutex_);
   done_.insert(run_name);
@@ -930,19 +949,11 @@ void ResultsWriter::finish(const Attributes& file_attributes,
   if (!missing.empty())
     throw std::logic_error(
         fmt::format("finish: {} run(s) have no part, e.g. {}", missing.size(), missing.front()));
-  const fs::path tmp = with_suffix(final_path_, ".tmp");
-  try {
-    with_hdf5([&] {
-      merge_parts(tmp, plan, file_attributes, stack_by, [this](const std::string& name, bool ok) {
-        return ok ? part_path(name) : failure_path(name);
-      });
+  write_part(final_path_, [&](hid_t file) {
+    merge_parts(file, plan, file_attributes, stack_by, [this](const std::string& name, bool ok) {
+      return ok ? part_path(name) : failure_path(name);
     });
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw;
-  }
-  durable_rename(tmp, final_path_);
+  });
   fs::remove_all(parts_dir_);
   ::close(lock_fd_);
   lock_fd_ = -1;

@@ -52,7 +52,9 @@ class ResultsWriter {
   // Stores a finished run as a part; replaces an earlier failure record of the same run.
   // write_run, record_failure and finish throw std::logic_error after finish().
   // Thread-safe. Throws std::invalid_argument for an inconsistent record (unknown dimension,
-  // data size not matching the dimensions, duplicate names) and std::runtime_error on I/O errors.
+  // data size not matching the dimensions, duplicate names), OutputError when the system refuses
+  // the write (no space, quota, read-only, I/O error; nothing half-written is left) and
+  // std::runtime_error on other failures.
   void write_run(const std::string& run_name, const RunRecord& record);
   // Stores the run group /runs/<run_name> of a finished results file as a part, as it is (for
   // merging the shards of an experiment). Throws std::runtime_error on I/O errors.

@@ -2,7 +2,11 @@
 // file read back by HDF5's tools and by Python.
 #include <catch2/catch.hpp>
 
+#include <sys/mount.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstring>
@@ -436,4 +440,53 @@ TEST_CASE("a results file damaged on disk is refused by its checksums with exit 
     CHECK_THAT(r.err, Catch::Contains("checksum"));
     CHECK_THAT(r.err, !Catch::Contains("infinite loop"));  // libhdf5's shutdown noise
   }
+}
+
+TEST_CASE("a full disk stops an experiment with exit 2 and its finished runs resume",
+          "[cli][experiment][disk-full]") {
+  if (::geteuid() != 0) {
+    WARN("skipped: mounting a small tmpfs needs root");
+    return;
+  }
+  const test::TempDir tmp;
+  const fs::path& dir = tmp.path();
+  const fs::path small = dir / "small";
+  fs::create_directories(small);
+  if (::mount("tmpfs", small.c_str(), "tmpfs", 0, "size=1m") != 0) {
+    WARN("skipped: cannot mount a tmpfs here: " << std::strerror(errno));
+    return;
+  }
+  struct Unmount {
+    fs::path at;
+    ~Unmount() { ::umount2(at.c_str(), MNT_DETACH); }
+  } unmount{small};
+  const fs::path full = dir / "full.h5", out = small / "out.h5";
+  auto run = [&](const fs::path& file, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"run",           kTiny.string(), "-o", file.string(),
+                                     "--no-progress", "--days",       "60"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return test::run_govsim(args, dir);
+  };
+  auto r = run(full, {});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  // 1 MiB holds a few of the twelve parts (about 0.2 MiB each).
+  r = run(out, {});
+  INFO(r.err);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("No space left on device") && Catch::Contains("--resume"));
+  CHECK_FALSE(fs::exists(out));
+  std::size_t parts = 0;
+  for (const auto& e : fs::recursive_directory_iterator(small / "out.h5.parts")) {
+    CHECK(e.path().extension() != ".tmp");  // nothing half-written is left
+    parts += e.path().extension() == ".h5" ? 1 : 0;
+  }
+  CHECK(parts >= 1);
+  CHECK(parts < 12);
+  REQUIRE(::mount("tmpfs", small.c_str(), "tmpfs", MS_REMOUNT, "size=64m") == 0);
+  r = run(out, {"--resume"});
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains(std::to_string(parts) + " resumed"));
+  test::require_same_datasets(full, out);
 }

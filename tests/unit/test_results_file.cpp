@@ -4,7 +4,12 @@
 #include <hdf5_hl.h>
 #include <stdlib.h>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_reduce.h>
+#include <tbb/task_arena.h>
+
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +19,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -721,4 +727,48 @@ TEST_CASE("a dataset whose shape claims more than the reader's bound is refused,
   const analysis::ResultsFile f(file);
   CHECK_THROWS_WITH(f.variable("a.r000", "huge"), Catch::Contains("1099511627776 values") &&
                                                       Catch::Contains("damaged or not govsim's"));
+}
+
+TEST_CASE("an error that stops an experiment leaves the runs in flight to finish whole",
+          "[unit][results]") {
+  if (tbb::this_task_arena::max_concurrency() < 2) {
+    WARN("skipped: needs two threads");
+    return;
+  }
+  TempDir tmp;
+  sim::ResultsWriter w(tmp.path() / "stop.h5", false, false);
+  const std::vector<sim::RunTask> tasks = {{"a.r000", {}, ""}, {"b.r000", {}, ""}};
+  std::atomic<bool> b_started{false};
+  // Run a stops the experiment while run b is inside its parallel loops; if the stop cancelled
+  // b's loops (TBB cancels a group on an escaping exception), b's sums would come out short.
+  const auto fn = [&](std::size_t i) {
+    if (i == 0) {
+      for (int wait = 0; wait < 2000 && !b_started; ++wait)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      throw sim::Interrupted();
+    }
+    b_started = true;
+    double wrong = 0;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+    while (std::chrono::steady_clock::now() < until) {
+      constexpr std::size_t kN = 1 << 16;
+      const double sum = tbb::parallel_reduce(
+          tbb::blocked_range<std::size_t>(0, kN, 64), 0.0,
+          [](const tbb::blocked_range<std::size_t>& r, double s) {
+            for (std::size_t k = r.begin(); k != r.end(); ++k) s += static_cast<double>(k);
+            return s;
+          },
+          std::plus<>());
+      wrong += sum == static_cast<double>(kN) * (kN - 1) / 2 ? 0 : 1;
+    }
+    sim::RunRecord r;
+    r.summary = {{"wrong_sums", "1", "parallel sums that came out short", wrong}};
+    return r;
+  };
+  CHECK_THROWS_AS(sim::run_all(tasks, w, fn, quiet(true)), sim::Interrupted);
+  REQUIRE(w.has_run("b.r000"));
+  w.finish({}, {"b.r000"});
+  const analysis::ResultsFile f(tmp.path() / "stop.h5");
+  REQUIRE(f.summary("b.r000").size() == 1);
+  CHECK(f.summary("b.r000")[0].value == 0);
 }
