@@ -67,6 +67,7 @@ sim::RunRecord proposal_record(const Calibration& c, const gov::Scenario& s) {
   rec.summary = std::move(full.summary);
   rec.attributes.emplace_back(
       "distance", fmt::format("{}", sim::target_distance(c.spec.targets, model_values)));
+  rec.numeric_attributes.emplace_back("distance");
   for (std::size_t i = 0; i < model_values.size(); ++i)
     rec.attributes.emplace_back("target:" + c.spec.targets[i].name,
                                 fmt::format("{}", model_values[i]));
@@ -348,6 +349,7 @@ int cmd_calibrate(const CalibrateArgs& args) {
   post.attributes.insert(
       post.attributes.begin(),
       {"distance", fmt::format("{}", sim::target_distance(spec.targets, model_targets))});
+  post.numeric_attributes.emplace_back("distance");
   writer.write_run("posterior-mean", post);
   order.push_back("posterior-mean");
   std::vector<double> model_held;

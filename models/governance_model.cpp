@@ -58,6 +58,7 @@ sim::RunRecord GovernanceModel::run(const RunOptions& options) {
                     // Shortest exact text: stored as a number in results files, whatever the value.
                     {"build_seconds", fmt::format("{}", build_seconds_)},
                     {"run_seconds", fmt::format("{}", secs)}};
+  rec.numeric_attributes = {"seed", "days", "residents", "build_seconds", "run_seconds"};
   const auto& log = w.ledger.issue_log;
   if (!log.empty()) {
     sim::Dimension issue{"issue", "", "logged issue (row)", {}, {}};

@@ -39,6 +39,9 @@ struct Scalar {
 
 struct RunRecord {
   std::vector<std::pair<std::string, std::string>> attributes;
+  // The attributes whose values are numbers (stored as numbers when their text is canonical);
+  // the experiment runner declares its own (replicate, seed, parameter:...).
+  std::vector<std::string> numeric_attributes;
   std::vector<Dimension> dimensions;
   std::vector<Variable> variables;
   std::vector<Scalar> summary;

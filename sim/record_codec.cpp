@@ -9,7 +9,7 @@ namespace {
 
 // Format: a magic word, then every field in declaration order; sizes as uint64, numbers as their
 // 8 bytes in this machine's order (the ranks of one job share an architecture).
-constexpr std::uint64_t kMagic = 0x31646365'52766f67;  // "govRecd1"
+constexpr std::uint64_t kMagic = 0x32646365'52766f67;  // "govRecd2"
 
 class Writer {
  public:
@@ -95,6 +95,7 @@ std::string encode_record(const RunRecord& record) {
     w.text(key);
     w.text(value);
   }
+  w.texts(record.numeric_attributes);
   w.u64(record.dimensions.size());
   for (const Dimension& d : record.dimensions) {
     w.text(d.name);
@@ -132,6 +133,7 @@ RunRecord decode_record(std::string_view bytes) {
     key = r.text();
     value = r.text();
   }
+  record.numeric_attributes = r.texts();
   record.dimensions.resize(r.count(5 * kMin));
   for (Dimension& d : record.dimensions) {
     d.name = r.text();

@@ -149,12 +149,11 @@ void write_double_attribute(hid_t obj, const std::string& name, double value) {
 // Attributes that hold numbers are stored as numbers (so h5py and xarray give numbers), when
 // their text is the canonical form of one: an integer without leading zeros, or the shortest
 // text of a double. Reading renders them back to exactly that text, so resumed runs compare
-// equal. Anything else stays text.
-bool numeric_attribute(std::string_view name) {
+// equal. Anything else stays text. Which attributes are numbers is declared by their owner:
+// these are the experiment runner's; a record declares its own (RunRecord::numeric_attributes).
+bool engine_numeric_attribute(std::string_view name) {
   static constexpr std::string_view kNumeric[] = {
-      "replicate", "sample",    "seed",         "master_seed",   "saltelli_base_samples",
-      "days",      "residents", "wall_seconds", "build_seconds", "run_seconds",
-      "distance"};
+      "replicate", "sample", "seed", "master_seed", "saltelli_base_samples", "wall_seconds"};
   return name.starts_with("parameter:") ||
          std::find(std::begin(kNumeric), std::end(kNumeric), name) != std::end(kNumeric);
 }
@@ -166,8 +165,8 @@ std::string number_text(double v) {
   return fmt::format("{}", v);
 }
 
-void write_attribute(hid_t obj, const std::string& name, const std::string& value) {
-  if (numeric_attribute(name) && !value.empty()) {
+void write_attribute(hid_t obj, const std::string& name, const std::string& value, bool numeric) {
+  if (numeric && !value.empty()) {
     const char* end = value.data() + value.size();
     std::int64_t i = 0;
     if (auto [p, ec] = std::from_chars(value.data(), end, i);
@@ -185,8 +184,14 @@ void write_attribute(hid_t obj, const std::string& name, const std::string& valu
   write_string_attribute(obj, name, value);
 }
 
-void write_attributes(hid_t obj, const Attributes& attributes) {
-  for (const auto& [name, value] : attributes) write_attribute(obj, name, value);
+// `numeric`: the names, besides the engine's own, whose values are numbers.
+void write_attributes(hid_t obj, const Attributes& attributes,
+                      const std::vector<std::string>& numeric = {}) {
+  for (const auto& [name, value] : attributes) {
+    const bool is_number = engine_numeric_attribute(name) ||
+                           std::find(numeric.begin(), numeric.end(), name) != numeric.end();
+    write_attribute(obj, name, value, is_number);
+  }
 }
 
 // CF-style metadata that xarray and netCDF tools show; empty strings are left out.
@@ -223,6 +228,7 @@ std::string read_string_attribute(hid_t attr, const std::string& name) {
 // HDF5 callbacks are C frames: exceptions are caught inside and rethrown after the iteration.
 struct AttributeCollector {
   Attributes values;
+  std::vector<std::string> numeric;  // the names stored as numbers
   std::exception_ptr error;
 };
 
@@ -234,6 +240,8 @@ herr_t collect_string_attribute(hid_t obj, const char* name, const H5A_info_t*, 
     Handle attr{H5Aopen(obj, name, H5P_DEFAULT), H5Aclose,
                 std::string("opening attribute ") + name};
     collector->values.emplace_back(name, read_string_attribute(attr.get(), name));
+    Handle type{H5Aget_type(attr.get()), H5Tclose, "H5Aget_type"};
+    if (H5Tget_class(type.get()) != H5T_STRING) collector->numeric.emplace_back(name);
     return 0;
   } catch (...) {
     collector->error = std::current_exception();
@@ -241,15 +249,26 @@ herr_t collect_string_attribute(hid_t obj, const char* name, const H5A_info_t*, 
   }
 }
 
-// The object's own attributes as text in creation order, without the H5DS bookkeeping.
-Attributes own_attributes(hid_t obj) {
+// The object's own attributes as text in creation order, without the H5DS bookkeeping, and the
+// names of those stored as numbers.
+AttributeCollector read_own_attributes(hid_t obj) {
   AttributeCollector collector;
   hsize_t index = 0;
   const herr_t status = H5Aiterate2(obj, H5_INDEX_CRT_ORDER, H5_ITER_INC, &index,
                                     collect_string_attribute, &collector);
   if (collector.error) std::rethrow_exception(collector.error);
   check(status, "reading attributes");
-  return std::move(collector.values);
+  return collector;
+}
+
+Attributes own_attributes(hid_t obj) {
+  return std::move(read_own_attributes(obj).values);
+}
+
+// Copies `src`'s own attributes to `dst`, numbers as numbers.
+void copy_attributes(hid_t src, hid_t dst) {
+  const AttributeCollector a = read_own_attributes(src);
+  write_attributes(dst, a.values, a.numeric);
 }
 
 // Every value written is under a checksum, so that a damaged file is reported, not misread:
@@ -361,7 +380,7 @@ void write_scalar(hid_t group, const Scalar& scalar) {
 
 void write_run_group(hid_t parent, const std::string& name, const RunRecord& record) {
   Handle group = create_group(parent, name);
-  write_attributes(group.get(), record.attributes);
+  write_attributes(group.get(), record.attributes, record.numeric_attributes);
   ScaleMap scales;
   for (const auto& dim : record.dimensions)
     scales.emplace(dim.name,
@@ -670,7 +689,7 @@ void copy_dataset(hid_t src_group, hid_t dst_group, const std::string& name) {
             fmt::format("attaching {} to {}", dim, name));
     }
   }
-  write_attributes(dst.get(), own_attributes(src.get()));
+  copy_attributes(src.get(), dst.get());
 }
 
 // Copies the run group at `src_path` in `src_file` to `name` under `dst_parent`, re-attaching
@@ -679,7 +698,7 @@ void copy_run(hid_t src_file, hid_t dst_parent, const std::string& name,
               const std::string& src_path = "run") {
   Handle src = h5::open_group(src_file, src_path, "opening run group " + src_path);
   Handle dst = create_group(dst_parent, name);
-  write_attributes(dst.get(), own_attributes(src.get()));
+  copy_attributes(src.get(), dst.get());
   for (const auto& link : links_in_creation_order(src.get())) {
     Handle obj = h5::open_object(src.get(), link, "opening " + link);
     if (H5Iget_type(obj.get()) == H5I_DATASET) {

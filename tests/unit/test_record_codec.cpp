@@ -13,6 +13,7 @@ namespace {
 sim::RunRecord sample_record() {
   sim::RunRecord r;
   r.attributes = {{"policy", "whistle"}, {"scenario_yaml", "run:\n  days: 3\n"}, {"empty", ""}};
+  r.numeric_attributes = {"days"};
   r.dimensions = {{"day", "d", "simulated day", {0, 1, 2}, {}},
                   {"district", "", "district", {}, {"Yuexiu", "Tianhe", "从化"}}};
   r.variables = {{"open",
@@ -36,6 +37,7 @@ TEST_CASE("a run record is decoded bit for bit as it was encoded", "[unit][recor
   const sim::RunRecord r = sample_record();
   const sim::RunRecord d = sim::decode_record(sim::encode_record(r));
   CHECK(d.attributes == r.attributes);
+  CHECK(d.numeric_attributes == r.numeric_attributes);
   REQUIRE(d.dimensions.size() == 2);
   CHECK(d.dimensions[0].name == "day");
   CHECK(same_bits(d.dimensions[0].values, r.dimensions[0].values));

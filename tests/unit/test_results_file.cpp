@@ -615,7 +615,10 @@ TEST_CASE("numeric run attributes are stored as numbers and read back as the sam
                     {"replicate", "3"},
                     {"seed", "007"},  // not canonical: kept as text
                     {"parameter:hotline.call_takers", "169.48493832729224"},
-                    {"parameter:routing.transfer_delay_h", "2.50"}};
+                    {"parameter:routing.transfer_delay_h", "2.50"},
+                    {"days", "90"},        // declared a number by the record below
+                    {"residents", "12"}};  // not declared: text, whatever it looks like
+  rec.numeric_attributes = {"days"};
   {
     sim::ResultsWriter w(file, false, false);
     w.write_run("p.r003", rec);
@@ -629,6 +632,8 @@ TEST_CASE("numeric run attributes are stored as numbers and read back as the sam
   CHECK(string_attr(g.id, "policy") == "2024");
   CHECK(string_attr(g.id, "seed") == "007");
   CHECK(string_attr(g.id, "parameter:routing.transfer_delay_h") == "2.50");
+  CHECK(int_attr(g.id, "days") == 90);
+  CHECK(string_attr(g.id, "residents") == "12");
   H5 a{H5Aopen(g.id, "parameter:hotline.call_takers", H5P_DEFAULT), H5Aclose};
   double calls = 0;
   REQUIRE(H5Aread(a.id, H5T_NATIVE_DOUBLE, &calls) >= 0);
