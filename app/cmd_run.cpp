@@ -17,6 +17,7 @@
 #include "analysis/sensitivity.hpp"
 #include "app/commands.hpp"
 #include "app/run_support.hpp"
+#include "models/city_builder.hpp"
 #include "models/governance_model.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/calibration_spec.hpp"
@@ -145,6 +146,9 @@ int run_single(const RunArgs& args) {
     if (writer) writer->discard();
     std::cerr << "govsim: interrupted; nothing was written (a single run cannot be resumed)\n";
     return sim::kExitInterrupted;
+  } catch (...) {
+    if (writer) writer->discard();  // e.g. a data file the city cannot be built from
+    throw;
   }
   print_summary(s, rec, std::cout);
   if (writer) {
@@ -386,6 +390,8 @@ int cmd_validate(const std::vector<std::string>& files) {
       std::cout << fmt::format("ok: {} (experiment: {} runs)\n", f, plans.size());
     } else {
       const auto s = gov::load_scenario_file(f);
+      // The city is built (not its residents), so that the data files' contents are checked.
+      (void)gov::build_city(s.city, s.population.scale, static_cast<std::uint64_t>(s.run.seed));
       std::cout << fmt::format("ok: {} (scenario '{}')\n", f, s.name);
     }
   }
