@@ -100,7 +100,8 @@ void on_misroute_reviewed(World& w, std::uint32_t idx, std::uint8_t part, double
   const std::uint8_t routed = part == 0 ? is.filed_domain : is.part_domain[part];
   const auto& owners = w.responsibility.owners(routed);
   for (std::size_t k = 0; k < owners.size(); ++k) {
-    if (owners[k].department == is.part_department[part]) is.tried_departments |= 1u << k;
+    if (owners[k].department == is.part_department[part])
+      is.tried_departments = static_cast<std::uint16_t>(is.tried_departments | (1u << k));
   }
   if (routed != is.part_domain[part]) {
     // Wrong domain: the department sends it back and it is classified again.
