@@ -19,12 +19,14 @@
 #include "app/run_support.hpp"
 #include "models/city_builder.hpp"
 #include "models/governance_model.hpp"
+#include "models/resource_estimate.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/calibration_spec.hpp"
 #include "sim/experiment_runner.hpp"
 #include "sim/experiment_spec.hpp"
 #include "sim/file_fingerprint.hpp"
 #include "sim/interrupt.hpp"
+#include "sim/mpi_world.hpp"
 #include "sim/progress.hpp"
 #include "sim/results_file.hpp"
 
@@ -125,6 +127,8 @@ int run_single(const RunArgs& args) {
   sim::InterruptGuard guard;  // from the start: a signal while reading still exits 130
   const gov::Scenario s = gov::load_scenario(with_overrides(
       Document::load(args.file), {args.days, args.seed, args.scale, args.settings}, true));
+  const gov::ResourceEstimate need = gov::estimate_resources(s);
+  check_memory(need.run_bytes, 0, need.drivers, 1, 0, parse_max_memory(args.max_memory));
   std::unique_ptr<sim::ResultsWriter> writer;
   if (!args.output.empty()) {
     check_output(args.output);
@@ -239,9 +243,23 @@ int run_experiment(const RunArgs& args) {
   const auto scenarios =
       plan_scenarios(spec, plans, {args.days, args.seed, args.scale, args.settings});
   const auto limit = thread_limit(args.threads);
+  const std::size_t threads =
+      tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism);
+  // Refused before any set-up is built. Under MPI rank 0 makes no runs (the workers are not
+  // checked: they hold one run per thread of their own).
+  if (sim::mpi_size() == 1) {
+    gov::ResourceEstimate largest;
+    for (const auto& s : scenarios) {
+      gov::ResourceEstimate e = gov::estimate_resources(s);
+      if (e.run_bytes > largest.run_bytes) largest = std::move(e);
+    }
+    const std::size_t at_once =
+        args.serial_runs ? 1 : std::min(threads, std::max<std::size_t>(scenarios.size(), 1));
+    check_memory(largest.run_bytes, largest.setup_bytes, largest.drivers, at_once, at_once + 1,
+                 parse_max_memory(args.max_memory));
+  }
   // The runs in flight need their set-ups, and one more lets the next group's build overlap.
-  gov::StartingPopulationCache populations(
-      tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism) + 1);
+  gov::StartingPopulationCache populations(threads + 1);
   check_primary_metrics(spec, scenarios.front(), &populations);
   const std::string output = args.output.empty() ? "results/" + spec.name + ".h5" : args.output;
   check_output(output);

@@ -22,6 +22,7 @@ struct RunArgs {
   bool progress = true;
   bool serial_runs = false;
   std::vector<std::string> compare_metrics;  // printed after an experiment; empty = all
+  std::string max_memory;                    // --max-memory; empty: 90 % of physical memory
 };
 int cmd_run(const RunArgs& args);
 // On an MPI worker rank: makes the runs of the experiment rank 0 runs with the same command line

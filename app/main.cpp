@@ -94,6 +94,9 @@ int run_command_line(int argc, char** argv) {
   run_cmd->add_flag("--overwrite", run.overwrite, "replace an existing results file");
   run_cmd->add_flag("!--no-progress", run.progress, "no progress bar");
   run_cmd->add_flag("--serial-runs", run.serial_runs, "run an experiment's runs one after another");
+  run_cmd->add_option("--max-memory", run.max_memory,
+                      "refuse runs estimated to need more memory, e.g. 16G (default: 90 % of "
+                      "physical memory; docs/limits.md)");
   run_cmd->add_option("--compare-metric", run.compare_metrics,
                       "metric(s) printed in the comparison after an experiment; default all");
 

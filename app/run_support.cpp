@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <ctime>
 #include <iostream>
+#include <limits>
 #include <mutex>
 
 #include "sim/errors.hpp"
@@ -179,6 +181,45 @@ std::string unknown_command_message(const std::string& given,
   if (!best.empty() && best_distance <= std::max<std::size_t>(2, best.size() / 3))
     return message + "; did you mean '" + best + "'?";
   return message + "; commands: " + all;
+}
+
+std::uint64_t parse_max_memory(const std::string& text) {
+  if (text.empty()) {
+    const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGE_SIZE);
+    const double physical =
+        pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) : 0;
+    return physical > 0 ? static_cast<std::uint64_t>(0.9 * physical)
+                        : std::numeric_limits<std::uint64_t>::max();
+  }
+  double value = 0;
+  const char* end = text.data() + text.size();
+  auto [rest, ec] = std::from_chars(text.data(), end, value);
+  const std::string_view unit(rest, static_cast<std::size_t>(end - rest));
+  static const std::pair<std::string_view, double> kUnits[] = {{"", 1},
+                                                               {"K", 1024.0},
+                                                               {"M", 1024.0 * 1024},
+                                                               {"G", 1024.0 * 1024 * 1024},
+                                                               {"T", 1024.0 * 1024 * 1024 * 1024}};
+  for (const auto& [name, factor] : kUnits) {
+    if (ec == std::errc() && unit == name && std::isfinite(value) && value > 0 &&
+        value * factor < 1.8e19)
+      return static_cast<std::uint64_t>(value * factor);
+  }
+  throw sim::InputError(fmt::format(
+      "--max-memory {}: expected a positive size in bytes, or with K, M, G or T (e.g. 16G)", text));
+}
+
+void check_memory(double run_bytes, double setup_bytes, const std::string& drivers,
+                  std::size_t runs_at_once, std::size_t setups, std::uint64_t max_bytes) {
+  const double need =
+      static_cast<double>(runs_at_once) * run_bytes + static_cast<double>(setups) * setup_bytes;
+  if (need <= static_cast<double>(max_bytes)) return;
+  constexpr double kGiB = 1024.0 * 1024 * 1024;
+  throw sim::InputError(fmt::format(
+      "the runs would need about {:.3g} GiB ({} at once of about {:.3g} GiB each, from {}), "
+      "more than --max-memory {:.3g} GiB (default: 90 % of this machine's memory); lower one of "
+      "those, run fewer at once (--threads, --serial-runs) or raise --max-memory",
+      need / kGiB, runs_at_once, run_bytes / kGiB, drivers, static_cast<double>(max_bytes) / kGiB));
 }
 
 }  // namespace app

@@ -47,6 +47,14 @@ std::string utc_now();
 // it is near), else the list of commands.
 std::string unknown_command_message(const std::string& given,
                                     const std::vector<std::string>& names);
+// --max-memory: bytes, or a number with K, M, G or T (powers of 1024); "" gives the default,
+// 90 % of the machine's physical memory. Throws InputError naming the flag.
+std::uint64_t parse_max_memory(const std::string& text);
+// Refuses, before anything runs, runs whose estimated memory (`runs_at_once` runs in flight of
+// `run_bytes` each, plus `setups` starting populations of `setup_bytes`) exceeds `max_bytes`,
+// naming what sets the size (`drivers`) and the ways out. Throws InputError.
+void check_memory(double run_bytes, double setup_bytes, const std::string& drivers,
+                  std::size_t runs_at_once, std::size_t setups, std::uint64_t max_bytes);
 // "K/N" with 1 <= K <= N: the shard given with --shard. Throws InputError naming the flag.
 std::pair<std::size_t, std::size_t> parse_shard(const std::string& text);
 // Kept for the `history` attribute of the files this process writes (main calls it once).

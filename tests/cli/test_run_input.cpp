@@ -254,3 +254,39 @@ TEST_CASE("the generated bash completion completes commands and each command's o
   REQUIRE(std::system(probe.c_str()) == 0);
   CHECK(test::slurp(dir.path() / "replies.txt") == "run\n--scale\n--metric\ncity\n");
 }
+
+TEST_CASE("runs estimated to need more memory than allowed are refused before anything is built",
+          "[cli][bad-input][memory]") {
+  const test::TempDir tmp;
+  const fs::path& dir = tmp.path();
+  // Every key within its range, together 5e12 residents: refused at once, naming the keys.
+  std::ofstream(dir / "huge.yaml")
+      << "extends: " << (test::source_dir() / "scenarios/synthetic-small.yaml")
+      << "\ncity:\n  synthetic:\n    districts: 1000\n"
+         "    streets_per_district: 1000\n"
+         "    communities_per_street: 1000\n";
+  auto r = test::run_govsim({"run", (dir / "huge.yaml").string(), "--days", "10", "-o",
+                             (dir / "huge.h5").string(), "--no-progress"},
+                            dir);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("city.synthetic.districts 1000") &&
+                        Catch::Contains("residents_per_community 5000") &&
+                        Catch::Contains("--max-memory"));
+  CHECK_FALSE(fs::exists(dir / "huge.h5.parts"));
+  // The estimate moves with what drives it: the tiny experiment fits in 64 MiB, not in 1 MiB.
+  const std::string tiny = (test::source_dir() / "tests/data/experiment/tiny.yaml").string();
+  const fs::path out = dir / "tiny.h5";
+  r = test::run_govsim(
+      {"run", tiny, "-o", out.string(), "--no-progress", "--days", "2", "--max-memory", "1M"}, dir);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("more than --max-memory"));
+  CHECK_FALSE(fs::exists(out));
+  r = test::run_govsim(
+      {"run", tiny, "-o", out.string(), "--no-progress", "--days", "2", "--max-memory", "64M"},
+      dir);
+  INFO(r.err);
+  CHECK(r.code == 0);
+  r = test::run_govsim({"run", tiny, "--max-memory", "12Q"}, dir);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--max-memory 12Q"));
+}

@@ -1,0 +1,55 @@
+#include "models/resource_estimate.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <mutex>
+#include <utility>
+
+#include "models/city_builder.hpp"
+
+namespace gov {
+namespace {
+
+constexpr double kSetupBytesPerResident = 10;
+constexpr double kIssueBytesPerResidentDay = 0.04;
+
+// Guangzhou's residents at population scale 1, from its data files.
+double guangzhou_residents(const CitySettings& city) {
+  static std::mutex mutex;
+  static std::map<std::pair<std::string, std::string>, double> counted;
+  const std::lock_guard lock(mutex);
+  const auto key = std::make_pair(city.divisions_file, city.districts_file);
+  auto it = counted.find(key);
+  if (it == counted.end())
+    it = counted.emplace(key, static_cast<double>(build_city(city, 1.0, 0).residents())).first;
+  return it->second;
+}
+
+}  // namespace
+
+ResourceEstimate estimate_resources(const Scenario& s) {
+  ResourceEstimate e;
+  const double scale = s.population.scale;
+  if (s.city.source == "synthetic") {
+    const SyntheticCity& c = s.city.synthetic;
+    e.residents = static_cast<double>(c.districts) * static_cast<double>(c.streets_per_district) *
+                  static_cast<double>(c.communities_per_street) *
+                  static_cast<double>(c.residents_per_community) * scale;
+    e.drivers = fmt::format(
+        "city.synthetic.districts {} x streets_per_district {} x communities_per_street {} x "
+        "residents_per_community {} x population.scale {:g}",
+        c.districts, c.streets_per_district, c.communities_per_street, c.residents_per_community,
+        scale);
+  } else {
+    e.residents = guangzhou_residents(s.city) * scale;
+    e.drivers = fmt::format("Guangzhou's residents x population.scale {:g}", scale);
+  }
+  e.setup_bytes = e.residents * kSetupBytesPerResident;
+  e.run_bytes = e.residents * (kSetupBytesPerResident +
+                               kIssueBytesPerResidentDay * static_cast<double>(s.run.days));
+  e.drivers += fmt::format(", run.days {}", s.run.days);
+  return e;
+}
+
+}  // namespace gov
