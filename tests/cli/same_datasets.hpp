@@ -1,6 +1,7 @@
 #pragma once
-// The check that two results files hold the same experiment: every run, in order, with every
-// variable and summary equal bit for bit (attributes such as timings may differ).
+// The checks that two results files hold the same experiment (every run, in order, with every
+// variable and summary equal bit for bit; attributes such as timings may differ) or the same
+// calibration (the ABC-SMC posterior and every distance tried).
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -30,6 +31,14 @@ inline void require_same_datasets(const std::filesystem::path& a, const std::fil
       REQUIRE(std::memcmp(&sa[k].value, &sb[k].value, sizeof(double)) == 0);
     }
   }
+}
+
+inline void require_same_posterior(const std::filesystem::path& a, const std::filesystem::path& b) {
+  const analysis::ResultsFile fa(a), fb(b);
+  CHECK(fa.variable("abc-smc", "posterior_value").data ==
+        fb.variable("abc-smc", "posterior_value").data);
+  CHECK(fa.variable("abc-smc", "tried_distance").data ==
+        fb.variable("abc-smc", "tried_distance").data);
 }
 
 }  // namespace test

@@ -8,6 +8,7 @@
 
 #include "analysis/results_reader.hpp"
 #include "tests/cli/process.hpp"
+#include "tests/cli/same_datasets.hpp"
 #include "tests/support.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -107,9 +108,5 @@ TEST_CASE("an interrupted calibration resumes to the same posterior", "[cli][cal
       test::run_govsim({"calibrate", file, "-o", cut.string(), "--no-progress", "--resume"}, dir);
   INFO(resumed.err);
   REQUIRE(resumed.code == 0);
-  const analysis::ResultsFile a(full), b(cut);
-  CHECK(a.variable("abc-smc", "posterior_value").data ==
-        b.variable("abc-smc", "posterior_value").data);
-  CHECK(a.variable("abc-smc", "tried_distance").data ==
-        b.variable("abc-smc", "tried_distance").data);
+  test::require_same_posterior(full, cut);
 }

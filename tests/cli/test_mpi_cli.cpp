@@ -87,11 +87,7 @@ TEST_CASE("a calibration under mpirun with 3 ranks gives the posterior of one pr
       "mpirun", mpirun_args(3, {"calibrate", file, "-o", mpi.string(), "--no-progress"}), dir);
   INFO(r.err);
   REQUIRE(r.code == 0);
-  const analysis::ResultsFile a(serial), b(mpi);
-  CHECK(a.variable("abc-smc", "posterior_value").data ==
-        b.variable("abc-smc", "posterior_value").data);
-  CHECK(a.variable("abc-smc", "tried_distance").data ==
-        b.variable("abc-smc", "tried_distance").data);
+  test::require_same_posterior(serial, mpi);
 }
 
 TEST_CASE("an MPI job that loses a rank keeps its finished runs and resumes with other ranks",
