@@ -24,8 +24,6 @@ namespace {
 
 int g_rank = 0;
 int g_size = 1;
-bool g_initialised = false;
-int g_in_flight = 0;
 
 // Open MPI, MPICH/Slurm (PMI) and PMIx launchers set one of these in every rank's environment.
 int launcher_size() {
@@ -40,6 +38,9 @@ int launcher_size() {
 #ifdef GOVSIM_HAVE_MPI
 
 namespace {
+
+bool g_initialised = false;
+int g_in_flight = 0;  // runs sent to workers and not yet answered
 
 // Sends in progress. Every send is non-blocking and completes while the loops poll: two ranks
 // each sending the other a large message (a run one way, a record the other) would otherwise
@@ -166,9 +167,6 @@ int mpi_rank() {
 }
 int mpi_size() {
   return g_size;
-}
-int mpi_runs_in_flight() {
-  return g_in_flight;
 }
 
 std::string mpi_rank_label() {

@@ -53,7 +53,5 @@ void mpi_flush_sends();
 // The next message sent to this rank, if one has arrived (never blocks: a blocking receive in
 // OpenMPI spins on a core that a run could use).
 std::optional<MpiMessage> mpi_poll();
-// Runs sent to workers and not yet answered (finish() aborts when there are any).
-int mpi_runs_in_flight();
 
 }  // namespace sim
