@@ -225,7 +225,7 @@ RunInfo make_run_info(std::string name, Attributes attrs) {
 
 DimensionData read_dimension(hid_t var, unsigned axis, hsize_t size) {
   DimensionData dim;
-  if (H5DSget_num_scales(var, axis) <= 0) {
+  if (h5::scale_count(var, axis, "reading dimension scales") == 0) {
     // Not written by govsim: an anonymous axis indexed 0..size-1.
     dim.name = fmt::format("axis{}", axis);
     for (hsize_t i = 0; i < size; ++i) dim.values.push_back(static_cast<double>(i));
@@ -379,7 +379,7 @@ std::vector<std::string> ResultsFile::variable_names(const std::string& run) con
     std::vector<std::string> out;
     for (const auto& name : link_names(group.get())) {
       Handle obj = h5::open_object(group.get(), name, "opening " + name);
-      if (H5Iget_type(obj.get()) == H5I_DATASET && H5DSis_scale(obj.get()) <= 0)
+      if (H5Iget_type(obj.get()) == H5I_DATASET && !h5::is_scale(obj.get(), "reading " + name))
         out.push_back(name);
     }
     return out;
@@ -395,11 +395,20 @@ VariableData read_variable(hid_t group, const std::string& name) {
   var.units = optional_text(ds.get(), "units");
   var.description = optional_text(ds.get(), "long_name");
   Handle space{H5Dget_space(ds.get()), H5Sclose, "H5Dget_space"};
-  // Checked before anything is sized from the shape (a dimension without a scale is numbered).
+  // Checked before anything is sized from the shape: the values, and each axis on its own (a
+  // dimension without a scale is numbered, so a 2^40 x 0 shape would allocate 2^40 numbers).
   (void)bounded_count(space.get(), sizeof(double), "reading " + name);
   const int rank = H5Sget_simple_extent_ndims(space.get());
   std::vector<hsize_t> shape(static_cast<std::size_t>(std::max(rank, 0)));
   H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr);
+  for (const hsize_t n : shape) {
+    if (n > kMaxReadBytes / sizeof(double))
+      throw h5::Error(
+          "reading " + name,
+          fmt::format("an axis of {} values, more than the {} GiB govsim reads at once: "
+                      "the file is damaged or not govsim's",
+                      n, kMaxReadBytes >> 30));
+  }
   for (int axis = 0; axis < rank; ++axis)
     var.dims.push_back(read_dimension(ds.get(), static_cast<unsigned>(axis),
                                       shape[static_cast<std::size_t>(axis)]));

@@ -14,3 +14,9 @@ if(GOVSIM_SANITIZE)
     -fno-sanitize-recover=undefined)
   target_link_options(govsim_warnings INTERFACE -fsanitize=address,undefined)
 endif()
+# Fuzzing (clang only): coverage and sanitizers on every library; the fuzz targets link libFuzzer.
+if(GOVSIM_FUZZ)
+  target_compile_options(govsim_warnings INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+    -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(govsim_warnings INTERFACE -fsanitize=address,undefined)
+endif()

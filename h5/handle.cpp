@@ -90,10 +90,68 @@ bool is_dimension_scale_attribute(std::string_view name) {
   return name == "CLASS" || name == "NAME" || name == "REFERENCE_LIST" || name == "DIMENSION_LIST";
 }
 
+namespace {
+
+// libhdf5_hl 1.10 trusts the attributes it keeps: a DIMENSION_LIST of another type or shape, or
+// a CLASS or NAME that is not one fixed-length string, makes H5DS read past its buffers (found
+// by tests/fuzz). These are checked before any H5DS call that reads them.
+bool attribute_is_one_fixed_string(hid_t obj, const char* name) {
+  const htri_t exists = H5Aexists(obj, name);
+  if (exists <= 0) return exists == 0;
+  const Handle attr{H5Aopen(obj, name, H5P_DEFAULT), H5Aclose, "H5Aopen"};
+  const Handle type{H5Aget_type(attr.get()), H5Tclose, "H5Aget_type"};
+  const Handle space{H5Aget_space(attr.get()), H5Sclose, "H5Aget_space"};
+  return H5Tget_class(type.get()) == H5T_STRING && H5Tis_variable_str(type.get()) == 0 &&
+         H5Tget_strpad(type.get()) == H5T_STR_NULLTERM && H5Tget_size(type.get()) > 0 &&
+         H5Sget_simple_extent_npoints(space.get()) == 1;
+}
+
+bool dimension_list_is_intact(hid_t ds) {
+  const htri_t exists = H5Aexists(ds, "DIMENSION_LIST");
+  if (exists <= 0) return exists == 0;
+  const Handle attr{H5Aopen(ds, "DIMENSION_LIST", H5P_DEFAULT), H5Aclose, "H5Aopen"};
+  const Handle type{H5Aget_type(attr.get()), H5Tclose, "H5Aget_type"};
+  if (H5Tget_class(type.get()) != H5T_VLEN) return false;
+  const Handle base{H5Tget_super(type.get()), H5Tclose, "H5Tget_super"};
+  if (H5Tequal(base.get(), H5T_STD_REF_OBJ) <= 0) return false;
+  const Handle attr_space{H5Aget_space(attr.get()), H5Sclose, "H5Aget_space"};
+  const Handle ds_space{H5Dget_space(ds), H5Sclose, "H5Dget_space"};
+  hsize_t entries = 0;
+  return H5Sget_simple_extent_ndims(attr_space.get()) == 1 &&
+         H5Sget_simple_extent_dims(attr_space.get(), &entries, nullptr) == 1 &&
+         entries == static_cast<hsize_t>(H5Sget_simple_extent_ndims(ds_space.get()));
+}
+
+void check_scale_bookkeeping(hid_t obj, std::string_view what) {
+  const bool dataset = H5Iget_type(obj) == H5I_DATASET;
+  if (!attribute_is_one_fixed_string(obj, "CLASS") || !attribute_is_one_fixed_string(obj, "NAME") ||
+      (dataset && !dimension_list_is_intact(obj)))
+    throw Error(what, "its dimension-scale attributes (CLASS, NAME, DIMENSION_LIST) are damaged");
+}
+
+}  // namespace
+
+bool is_scale(hid_t obj, std::string_view what) {
+  check_scale_bookkeeping(obj, what);
+  const htri_t scale = H5DSis_scale(obj);
+  check(scale, what);
+  return scale > 0;
+}
+
+int scale_count(hid_t ds, unsigned axis, std::string_view what) {
+  check_scale_bookkeeping(ds, what);
+  const int n = H5DSget_num_scales(ds, axis);
+  check(n, what);
+  return n;
+}
+
 Handle attached_scale(hid_t ds, unsigned axis, std::string_view what) {
+  check_scale_bookkeeping(ds, what);
   hid_t scale_id = -1;
   check(H5DSiterate_scales(ds, axis, nullptr, keep_first_scale, &scale_id), what);
-  return {scale_id, H5Dclose, "reading dimension scale"};
+  Handle scale{scale_id, H5Dclose, "reading dimension scale"};
+  check_scale_bookkeeping(scale.get(), what);
+  return scale;
 }
 
 std::optional<std::string> scale_name(hid_t scale) {

@@ -87,8 +87,12 @@ Handle variable_string_type(H5T_cset_t cset);
 // or skip, not metadata anyone wrote.
 bool is_dimension_scale_attribute(std::string_view name);
 
-// The dimension scale attached to `axis` of dataset `ds` (the first, when there are several).
-// `what` is the message of the Error thrown when the scales cannot be listed.
+// H5DS through checks: each throws Error(`what`) when HDF5 fails or the dimension-scale
+// attributes it would read are damaged (libhdf5_hl reads them unchecked). Whether `obj` is a
+// dimension scale; how many scales `axis` of dataset `ds` has; the scale attached to `axis` (the
+// first, when there are several).
+bool is_scale(hid_t obj, std::string_view what);
+int scale_count(hid_t ds, unsigned axis, std::string_view what);
 Handle attached_scale(hid_t ds, unsigned axis, std::string_view what);
 
 // The name given to dimension scale `scale` (empty if none), or nullopt when HDF5 cannot read it;

@@ -72,7 +72,9 @@ void generate_daily_issues(World& w, int day) {
     double m = people / 1000.0;
     if (com.rural) m *= inc.rural_multiplier;
     m *= std::pow(com.density_per_km2 / w.mean_density, inc.density_elasticity);
-    m *= 1.0 + inc.unresolved_nearby_elasticity * w.stock.issues[c] * 1000.0 / com.residents;
+    m *= std::min(
+        1.0 + inc.unresolved_nearby_elasticity * w.stock.issues[c] * 1000.0 / com.residents,
+        inc.unresolved_nearby_max_multiplier);
     for (std::uint8_t d = 0; d < kDomainCount; ++d) {
       const double mean = m * w.domain(d).incidence_per_1000_per_day *
                           prevention_multiplier(w, hs, d, com.district, t0);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <utility>
@@ -13,6 +14,10 @@ namespace {
 
 constexpr double kSetupBytesPerResident = 10;
 constexpr double kIssueBytesPerResidentDay = 0.04;
+// The incidence of those measurements: Guangzhou's domains sum to 0.62 new issues per 1000
+// residents a day, times its floating-resident multiplier 1.1. The issue store grows with the
+// incidence, so a scenario with more is estimated proportionally more (never less).
+constexpr double kMeasuredIncidencePer1000PerDay = 0.62 * 1.1;
 
 // Guangzhou's residents at population scale 1, from its data files.
 double guangzhou_residents(const CitySettings& city) {
@@ -45,10 +50,21 @@ ResourceEstimate estimate_resources(const Scenario& s) {
     e.residents = guangzhou_residents(s.city) * scale;
     e.drivers = fmt::format("Guangzhou's residents x population.scale {:g}", scale);
   }
+  double incidence = 0;
+  for (const auto& d : s.domains) incidence += d.incidence_per_1000_per_day;
+  const double multiplier =
+      std::max({1.0, s.incidence.floating_multiplier, s.incidence.rural_multiplier});
+  const double issue_factor =
+      std::max(1.0, incidence * multiplier / kMeasuredIncidencePer1000PerDay);
   e.setup_bytes = e.residents * kSetupBytesPerResident;
-  e.run_bytes = e.residents * (kSetupBytesPerResident +
-                               kIssueBytesPerResidentDay * static_cast<double>(s.run.days));
+  e.run_bytes = e.residents * (kSetupBytesPerResident + kIssueBytesPerResidentDay * issue_factor *
+                                                            static_cast<double>(s.run.days));
   e.drivers += fmt::format(", run.days {}", s.run.days);
+  if (issue_factor > 1)
+    e.drivers += fmt::format(
+        ", domains[].incidence_per_1000_per_day summing to {:.3g} (x {:g} for floating or rural "
+        "residents): {:.3g} times the measured Guangzhou rate",
+        incidence, multiplier, issue_factor);
   return e;
 }
 

@@ -113,13 +113,21 @@ void describe(sim::config::Visitor& v, IncidenceSettings& s) {
   v.value("floating_multiplier", s.floating_multiplier,
           {.meaning = "incidence multiplier for floating residents", .min = 0, .max = 10});
   v.value("density_elasticity", s.density_elasticity,
-          {.meaning = "elasticity of incidence to population density relative to the city mean",
-           .min = -2,
-           .max = 2});
+          {.meaning = "elasticity of incidence to population density relative to the city mean "
+                      "(Guangzhou's communities span 0.01-4 times the mean, so the range keeps the "
+                      "factor within 0.1-10)",
+           .min = -0.5,
+           .max = 1});
   v.value("unresolved_nearby_elasticity", s.unresolved_nearby_elasticity,
           {.meaning = "incidence rise per open issue per 1000 residents in the community",
            .min = 0,
            .max = 10});
+  v.value(
+      "unresolved_nearby_max_multiplier", s.unresolved_nearby_max_multiplier,
+      {.meaning = "most that open issues nearby multiply incidence by (without a ceiling the "
+                  "feedback grows the open stock without bound from an elasticity of about 0.1)",
+       .min = 1,
+       .max = 10});
 }
 
 void describe(sim::config::Visitor& v, DomainSettings& s) {

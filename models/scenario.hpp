@@ -214,6 +214,7 @@ struct IncidenceSettings {
   double floating_multiplier = 1.1;
   double density_elasticity = 0.1;
   double unresolved_nearby_elasticity = 0.05;
+  double unresolved_nearby_max_multiplier = 3;
 };
 
 struct Scenario {

@@ -2,7 +2,8 @@
 # Builds and runs every test: installs what is missing, builds with warnings as errors, runs the
 # suite through CTest, runs clang-tidy on the C++ files the last commit changed, then the
 # AddressSanitizer + UndefinedBehaviorSanitizer build on the unit, validation and regression
-# tests. `scripts/test.sh --no-asan` skips the sanitizer pass.
+# tests, then the fuzz targets (clang) on their regression seeds and for 60 s each.
+# `scripts/test.sh --no-asan` skips the sanitizer and fuzz passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,4 +36,5 @@ if [ "$asan" = 1 ]; then
   # Leak checks stay on; TBB's worker threads are reported as reachable, not leaked.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ./build/asan/tests/govsim_tests "[unit],[validation],[regression]"
+  bash scripts/fuzz.sh 60
 fi

@@ -677,7 +677,7 @@ void copy_dataset(hid_t src_group, hid_t dst_group, const std::string& name) {
         "copying dataset " + name);
   Handle src = open_dataset(src_group, name);
   Handle dst = open_dataset(dst_group, name);
-  if (H5DSis_scale(src.get()) > 0) {
+  if (h5::is_scale(src.get(), "H5DSis_scale " + name)) {
     check(H5DSset_scale(dst.get(), scale_name(src.get()).c_str()), "H5DSset_scale " + name);
   } else {
     Handle space{H5Dget_space(src.get()), H5Sclose, "H5Dget_space"};
@@ -756,7 +756,7 @@ RunSummary read_run_summary(hid_t part_file) {
       if (H5Iget_type(obj.get()) != H5I_DATASET) continue;
       Handle ds = open_dataset(run.get(), link);
       Handle space{H5Dget_space(ds.get()), H5Sclose, "H5Dget_space"};
-      if (H5DSis_scale(ds.get()) > 0 || H5Sget_simple_extent_ndims(space.get()) != 1 ||
+      if (h5::is_scale(ds.get(), "H5DSis_scale") || H5Sget_simple_extent_ndims(space.get()) != 1 ||
           attached_scale_name(ds.get(), 0) != "day")
         continue;
       const Attributes a = own_attributes(ds.get());

@@ -289,4 +289,20 @@ TEST_CASE("runs estimated to need more memory than allowed are refused before an
   r = test::run_govsim({"run", tiny, "--max-memory", "12Q"}, dir);
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Catch::Contains("--max-memory 12Q"));
+  // The issue store grows with incidence: 100 new issues per 1000 residents a day in one domain
+  // (inside its range) is refused where the shipped rates run.
+  const std::string small = (test::source_dir() / "scenarios/synthetic-small.yaml").string();
+  const std::vector<std::string> hundred_days = {
+      "run", small, "--scale", "0.1", "--days", "100", "--no-progress", "--max-memory", "4M"};
+  auto args = hundred_days;
+  args.insert(args.end(), {"--set", "domains[0].incidence_per_1000_per_day=100", "-o",
+                           (dir / "heavy.h5").string()});
+  r = test::run_govsim(args, dir);
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("incidence_per_1000_per_day summing to"));
+  args = hundred_days;
+  args.insert(args.end(), {"-o", (dir / "light.h5").string()});
+  r = test::run_govsim(args, dir);
+  INFO(r.err);
+  CHECK(r.code == 0);
 }

@@ -243,3 +243,25 @@ TEST_CASE("grid patrols never find more than their patrol time allows", "[valida
   CHECK(finds > 0.5 * hours / caps.grid_hours_per_find);  // time binds: most of it is used
   CHECK(finds * caps.grid_hours_per_find <= hours + carried);
 }
+
+TEST_CASE("open issues nearby raise incidence up to their ceiling and no further",
+          "[validation][incidence]") {
+  gov::Scenario s = base(60);
+  s.incidence.unresolved_nearby_elasticity = 0;
+  const Outcome none = run(s);
+  // A strong feedback (an elasticity of about 0.1 and above grew the open stock without bound).
+  s.incidence.unresolved_nearby_elasticity = 10;
+  s.incidence.unresolved_nearby_max_multiplier = 3;
+  const Outcome strong = run(s);
+  // The ceiling bounds the residents' own issues; follow-on issues (cascades) come on top.
+  const auto own = [](const Outcome& o) {
+    return o.s("issues_per_day") - o.s("cascade_issues_per_day");
+  };
+  CHECK(own(strong) > 1.5 * own(none));
+  CHECK(own(strong) < 3.15 * own(none));
+  // A ceiling of 1 is no feedback at all: the same random world gives the same run.
+  s.incidence.unresolved_nearby_max_multiplier = 1;
+  const Outcome capped = run(s);
+  CHECK(capped.t("arising") == none.t("arising"));
+  CHECK(capped.s("resolution_rate") == none.s("resolution_rate"));
+}
