@@ -13,11 +13,13 @@
 #include "app/commands.hpp"
 #include "app/run_support.hpp"
 #include "models/governance_model.hpp"
+#include "models/resource_estimate.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/abc_smc.hpp"
 #include "sim/calibration_spec.hpp"
 #include "sim/experiment_runner.hpp"
 #include "sim/interrupt.hpp"
+#include "sim/mpi_world.hpp"
 #include "sim/random.hpp"
 #include "sim/results_file.hpp"
 #include "sim/spec_input.hpp"
@@ -237,14 +239,18 @@ int serve_calibrate_worker(const CalibrateArgs& args) {
   } catch (const std::exception& e) {
     error = e.what();
   }
+  const std::size_t slots =
+      tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism);
+  const std::uint64_t max_memory = parse_max_memory(args.max_memory);
   return sim::serve_runs(
       [&](const std::string& scenario_yaml) {
         if (!c) throw std::runtime_error(error);
-        return proposal_record(
-            *c, gov::load_scenario(Document::parse(scenario_yaml, "scenario sent by rank 0")));
+        const gov::Scenario s =
+            gov::load_scenario(Document::parse(scenario_yaml, "scenario sent by rank 0"));
+        check_memory(gov::estimate_resources(s), slots, slots + 1, max_memory);
+        return proposal_record(*c, s);
       },
-      static_cast<int>(
-          tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)));
+      static_cast<int>(slots));
 }
 
 void check_calibration(const std::string& file) {
@@ -286,10 +292,24 @@ int cmd_calibrate(const CalibrateArgs& args) {
   for (const auto& p : spec.parameters) priors.push_back({p.key, p.low, p.high, p.log_scale});
   const auto& held_overlays = c.held_overlays;
   const std::string output = args.output.empty() ? "results/" + spec.name + ".h5" : args.output;
+  const auto limit = thread_limit(args.threads);
+  const std::size_t threads =
+      tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism);
+  const std::uint64_t max_memory = parse_max_memory(args.max_memory);
+  if (sim::mpi_size() == 1) {
+    // A proposal's size can move with its parameters (incidence): both corners of the priors.
+    std::vector<double> low, high;
+    for (const auto& p : priors) {
+      low.push_back(p.low);
+      high.push_back(p.high);
+    }
+    gov::ResourceEstimate a = gov::estimate_resources(c.scenario(low, spec.seed));
+    gov::ResourceEstimate b = gov::estimate_resources(c.scenario(high, spec.seed));
+    check_memory(a.run_bytes >= b.run_bytes ? a : b, threads, threads + 1, max_memory);
+  }
   check_output(output);
   if (fs::path(output).has_parent_path()) fs::create_directories(fs::path(output).parent_path());
   sim::ResultsWriter writer(output, args.resume, args.overwrite);
-  const auto limit = thread_limit(args.threads);
   sim::InterruptGuard guard;
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::string> order;

@@ -4,6 +4,7 @@
 #include <tbb/global_control.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -128,10 +129,11 @@ int run_single(const RunArgs& args) {
   const gov::Scenario s = gov::load_scenario(with_overrides(
       Document::load(args.file), {args.days, args.seed, args.scale, args.settings}, true));
   const gov::ResourceEstimate need = gov::estimate_resources(s);
-  check_memory(need.run_bytes, 0, need.drivers, 1, 0, parse_max_memory(args.max_memory));
+  check_memory(need, 1, 0, parse_max_memory(args.max_memory));
   std::unique_ptr<sim::ResultsWriter> writer;
   if (!args.output.empty()) {
     check_output(args.output);
+    check_disk(args.output, need.results_bytes, need.results_drivers);
     if (fs::path(args.output).has_parent_path()) {
       fs::create_directories(fs::path(args.output).parent_path());
     }
@@ -247,22 +249,36 @@ int run_experiment(const RunArgs& args) {
       tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism);
   // Refused before any set-up is built. Under MPI rank 0 makes no runs (the workers are not
   // checked: they hold one run per thread of their own).
+  std::vector<gov::ResourceEstimate> estimates;
+  estimates.reserve(scenarios.size());
+  for (const auto& s : scenarios) estimates.push_back(gov::estimate_resources(s));
   if (sim::mpi_size() == 1) {
-    gov::ResourceEstimate largest;
-    for (const auto& s : scenarios) {
-      gov::ResourceEstimate e = gov::estimate_resources(s);
-      if (e.run_bytes > largest.run_bytes) largest = std::move(e);
-    }
+    const auto& largest =
+        *std::max_element(estimates.begin(), estimates.end(),
+                          [](const auto& a, const auto& b) { return a.run_bytes < b.run_bytes; });
     const std::size_t at_once =
         args.serial_runs ? 1 : std::min(threads, std::max<std::size_t>(scenarios.size(), 1));
-    check_memory(largest.run_bytes, largest.setup_bytes, largest.drivers, at_once, at_once + 1,
-                 parse_max_memory(args.max_memory));
+    check_memory(largest, at_once, at_once + 1, parse_max_memory(args.max_memory));
   }
   // The runs in flight need their set-ups, and one more lets the next group's build overlap.
   gov::StartingPopulationCache populations(threads + 1);
   check_primary_metrics(spec, scenarios.front(), &populations);
   const std::string output = args.output.empty() ? "results/" + spec.name + ".h5" : args.output;
   check_output(output);
+  {
+    // The parts and then the merged file share the output's file system: twice the results at
+    // the end (a resumed run has written some parts already; the file alone is counted).
+    double results = 0;
+    for (const auto& e : estimates) results += e.results_bytes;
+    const auto& largest = *std::max_element(
+        estimates.begin(), estimates.end(),
+        [](const auto& a, const auto& b) { return a.results_bytes < b.results_bytes; });
+    check_disk(output, results * (args.resume ? 1 : 2),
+               fmt::format("{} runs written as parts, then merged into one file; the largest run "
+                           "about {:.3g} MiB from {}",
+                           scenarios.size(), largest.results_bytes / (1024.0 * 1024),
+                           largest.results_drivers));
+  }
   if (fs::path(output).has_parent_path()) fs::create_directories(fs::path(output).parent_path());
   sim::throw_if_interrupted();  // interrupted while planning: nothing to keep
   sim::ResultsWriter writer(output, args.resume, args.overwrite);
@@ -387,10 +403,15 @@ int serve_run_worker(const RunArgs& args) {
                                      : static_cast<int>(tbb::global_control::active_value(
                                            tbb::global_control::max_allowed_parallelism));
   gov::StartingPopulationCache populations(static_cast<std::size_t>(slots) + 1);
+  // Each worker checks the runs it is sent against its own memory (rank 0 cannot see it): a run
+  // that would not fit fails, naming this rank and host, instead of the kernel killing the rank.
+  const std::uint64_t max_memory = parse_max_memory(args.max_memory);
   return sim::serve_runs(
       [&](const std::string& scenario_yaml) {
         const gov::Scenario s =
             gov::load_scenario(Document::parse(scenario_yaml, "scenario sent by rank 0"));
+        check_memory(gov::estimate_resources(s), static_cast<std::size_t>(slots),
+                     static_cast<std::size_t>(slots) + 1, max_memory);
         return run_model(s, nullptr, &populations);
       },
       slots);

@@ -39,6 +39,7 @@ struct CalibrateArgs {
   bool progress = true;
   bool evaluate = false;        // only report the base scenario against the figures
   std::optional<double> scale;  // override population.scale
+  std::string max_memory;       // as for run
 };
 int cmd_calibrate(const CalibrateArgs& args);
 // On an MPI worker rank: simulates the proposals rank 0's calibration sends (as scenario YAML)

@@ -116,6 +116,9 @@ int run_command_line(int argc, char** argv) {
                           "only run the base scenario and report it against the targets and "
                           "held-out figures (nothing fitted, nothing written)");
   calibrate_cmd->add_option("--scale", calibrate.scale, "override population.scale");
+  calibrate_cmd->add_option("--max-memory", calibrate.max_memory,
+                            "refuse proposals estimated to need more memory, e.g. 16G (default: "
+                            "90 % of physical memory; docs/limits.md)");
 
   std::vector<std::string> validate_files;
   auto* validate_cmd =
@@ -270,6 +273,9 @@ int main(int argc, char** argv) {
     sim::MpiWorld mpi(&argc, &argv);
     app::remember_command_line(argc, argv);
     return mpi.finish(run_command_line(argc, argv));
+  } catch (const sim::InputError& e) {  // a launch this build cannot serve (mpirun without MPI)
+    std::cerr << "govsim: " << e.what() << '\n';
+    return sim::kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "govsim: internal error: " << e.what() << '\n';
   } catch (...) {

@@ -209,17 +209,33 @@ std::uint64_t parse_max_memory(const std::string& text) {
       "--max-memory {}: expected a positive size in bytes, or with K, M, G or T (e.g. 16G)", text));
 }
 
-void check_memory(double run_bytes, double setup_bytes, const std::string& drivers,
-                  std::size_t runs_at_once, std::size_t setups, std::uint64_t max_bytes) {
+void check_memory(const gov::ResourceEstimate& e, std::size_t runs_at_once, std::size_t setups,
+                  std::uint64_t max_bytes) {
   const double need =
-      static_cast<double>(runs_at_once) * run_bytes + static_cast<double>(setups) * setup_bytes;
+      static_cast<double>(runs_at_once) * e.run_bytes + static_cast<double>(setups) * e.setup_bytes;
   if (need <= static_cast<double>(max_bytes)) return;
   constexpr double kGiB = 1024.0 * 1024 * 1024;
   throw sim::InputError(fmt::format(
       "the runs would need about {:.3g} GiB ({} at once of about {:.3g} GiB each, from {}), "
       "more than --max-memory {:.3g} GiB (default: 90 % of this machine's memory); lower one of "
       "those, run fewer at once (--threads, --serial-runs) or raise --max-memory",
-      need / kGiB, runs_at_once, run_bytes / kGiB, drivers, static_cast<double>(max_bytes) / kGiB));
+      need / kGiB, runs_at_once, e.run_bytes / kGiB, e.drivers,
+      static_cast<double>(max_bytes) / kGiB));
+}
+
+void check_disk(const fs::path& output, double need_bytes, const std::string& drivers) {
+  fs::path dir = output.has_parent_path() ? output.parent_path() : fs::path(".");
+  std::error_code ec;
+  while (!fs::exists(dir, ec) && dir.has_parent_path() && dir != dir.parent_path())
+    dir = dir.parent_path();
+  const fs::space_info space = fs::space(dir, ec);
+  if (ec || need_bytes <= static_cast<double>(space.available)) return;
+  constexpr double kMiB = 1024.0 * 1024;
+  throw sim::InputError(fmt::format(
+      "the results need at least {:.3g} MiB ({}), more than the {:.3g} MiB free on the file "
+      "system of {}; free some space, write elsewhere (-o) or record less (shorter runs, "
+      "run.issue_log none)",
+      need_bytes / kMiB, drivers, static_cast<double>(space.available) / kMiB, dir.string()));
 }
 
 }  // namespace app

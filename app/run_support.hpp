@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "analysis/results_reader.hpp"
+#include "models/resource_estimate.hpp"
 #include "sim/config_yaml.hpp"
 #include "sim/errors.hpp"
 
@@ -50,11 +51,16 @@ std::string unknown_command_message(const std::string& given,
 // --max-memory: bytes, or a number with K, M, G or T (powers of 1024); "" gives the default,
 // 90 % of the machine's physical memory. Throws InputError naming the flag.
 std::uint64_t parse_max_memory(const std::string& text);
-// Refuses, before anything runs, runs whose estimated memory (`runs_at_once` runs in flight of
-// `run_bytes` each, plus `setups` starting populations of `setup_bytes`) exceeds `max_bytes`,
-// naming what sets the size (`drivers`) and the ways out. Throws InputError.
-void check_memory(double run_bytes, double setup_bytes, const std::string& drivers,
-                  std::size_t runs_at_once, std::size_t setups, std::uint64_t max_bytes);
+// Refuses, before anything runs, runs whose estimated memory (`runs_at_once` runs in flight like
+// `e`, plus `setups` starting populations) exceeds `max_bytes`, naming what sets the size and the
+// ways out. Throws InputError.
+void check_memory(const gov::ResourceEstimate& e, std::size_t runs_at_once, std::size_t setups,
+                  std::uint64_t max_bytes);
+// Refuses, before anything runs, results that cannot fit where `output` will be written:
+// `need_bytes` (a lower bound, so a refusal is sure) more than the file system's free space,
+// naming what sets the size (`drivers`). When the free space cannot be read nothing is checked
+// (a full disk is still handled when it happens). Throws InputError.
+void check_disk(const std::filesystem::path& output, double need_bytes, const std::string& drivers);
 // "K/N" with 1 <= K <= N: the shard given with --shard. Throws InputError naming the flag.
 std::pair<std::size_t, std::size_t> parse_shard(const std::string& text);
 // Kept for the `history` attribute of the files this process writes (main calls it once).

@@ -18,6 +18,9 @@ constexpr double kIssueBytesPerResidentDay = 0.04;
 // residents a day, times its floating-resident multiplier 1.1. The issue store grows with the
 // incidence, so a scenario with more is estimated proportionally more (never less).
 constexpr double kMeasuredIncidencePer1000PerDay = 0.62 * 1.1;
+constexpr double kResultsBytesPerRun = 100 * 1024;
+constexpr double kResultsBytesPerDay = 1.5 * 1024;
+constexpr double kResultsBytesPerLoggedIssue = 30;
 
 // Guangzhou's residents at population scale 1, from its data files.
 double guangzhou_residents(const CitySettings& city) {
@@ -60,6 +63,15 @@ ResourceEstimate estimate_resources(const Scenario& s) {
   e.run_bytes = e.residents * (kSetupBytesPerResident + kIssueBytesPerResidentDay * issue_factor *
                                                             static_cast<double>(s.run.days));
   e.drivers += fmt::format(", run.days {}", s.run.days);
+  const double log_share = s.run.issue_log == "full"      ? 1.0
+                           : s.run.issue_log == "sampled" ? s.run.issue_log_sample
+                                                          : 0.0;
+  const double logged_issues =
+      e.residents * incidence / 1000 * static_cast<double>(s.run.days) * log_share;
+  e.results_bytes = kResultsBytesPerRun + kResultsBytesPerDay * static_cast<double>(s.run.days) +
+                    kResultsBytesPerLoggedIssue * logged_issues;
+  e.results_drivers = fmt::format("run.days {}, run.issue_log {}", s.run.days, s.run.issue_log);
+  if (log_share > 0) e.results_drivers += fmt::format(" (about {:.3g} issues)", logged_issues);
   if (issue_factor > 1)
     e.drivers += fmt::format(
         ", domains[].incidence_per_1000_per_day summing to {:.3g} (x {:g} for floating or rural "

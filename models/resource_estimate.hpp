@@ -14,6 +14,11 @@ struct ResourceEstimate {
   double setup_bytes = 0;  // a starting population (city and residents), as built or cached
   double run_bytes = 0;    // one run in flight: its copy of the population and its issues
   std::string drivers;     // the keys that set the size, with their values
+  // One run's group in a results file: a lower bound, so that a disk refused for it is surely
+  // too small. Measured (deflated): about 100 KiB of structure and summaries, 1.5 KiB a day of
+  // series whatever the city's size, and 30 bytes per logged issue.
+  double results_bytes = 0;
+  std::string results_drivers;
 };
 
 // Measured on the full city (docs/performance.md): about 12 bytes per resident for 60 days and

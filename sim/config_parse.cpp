@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <sstream>
 #include <unordered_map>
 
@@ -246,20 +248,10 @@ struct SecondDocument final : YAML::EventHandler {
   void OnMapEnd() override {}
 };
 
-}  // namespace
-
-std::string read_text(const fs::path& file, const std::string& label, const Limits& limits) {
-  std::error_code ec;
-  const fs::file_status status = fs::status(file, ec);
-  if (ec || !fs::exists(status)) throw InputError({label, 0, 0}, "", "file not found");
-  if (fs::is_directory(status)) throw InputError({label, 0, 0}, "", "is a directory, not a file");
-  const std::uintmax_t size = fs::is_regular_file(status) ? fs::file_size(file, ec) : 0;
-  if (!ec && size > limits.max_file_bytes) {
-    throw InputError({label, 0, 0}, "", too_large(static_cast<std::size_t>(size), limits));
-  }
+// Reads at most one byte over the limit: special files may report size 0 and never end.
+std::string read_bounded(const fs::path& file, const std::string& label, const Limits& limits) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw InputError({label, 0, 0}, "", "cannot read file");
-  // Read at most one byte over the limit: special files may report size 0 and never end.
   std::string text(limits.max_file_bytes + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));
   if (in.bad()) throw InputError({label, 0, 0}, "", "cannot read file");
@@ -268,6 +260,31 @@ std::string read_text(const fs::path& file, const std::string& label, const Limi
     throw InputError({label, 0, 0}, "", too_large(text.size(), limits));
   }
   return text;
+}
+
+}  // namespace
+
+std::string read_text(const fs::path& file, const std::string& label, const Limits& limits) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(file, ec);
+  if (ec || !fs::exists(status)) throw InputError({label, 0, 0}, "", "file not found");
+  if (fs::is_directory(status)) throw InputError({label, 0, 0}, "", "is a directory, not a file");
+  if (!fs::is_regular_file(status)) {
+    // A pipe (`govsim run /dev/stdin`, `<(...)`) can be read once, but a command may read its
+    // input file twice (to tell a scenario from an experiment, then to load it): the text of a
+    // file that is not regular is kept for this process's later reads of the same path.
+    static std::mutex mutex;
+    static std::map<std::string, std::string> kept;
+    const std::lock_guard lock(mutex);
+    const std::string key = file.lexically_normal().string();
+    if (const auto it = kept.find(key); it != kept.end()) return it->second;
+    return kept.emplace(key, read_bounded(file, label, limits)).first->second;
+  }
+  const std::uintmax_t size = fs::file_size(file, ec);
+  if (!ec && size > limits.max_file_bytes) {
+    throw InputError({label, 0, 0}, "", too_large(static_cast<std::size_t>(size), limits));
+  }
+  return read_bounded(file, label, limits);
 }
 
 NodePtr parse_text(std::string_view text, const std::string& label, const Limits& limits) {

@@ -199,6 +199,11 @@ NodePtr resolve_extends(const NodePtr& root, const std::string& label, const Lim
   if (!fs::exists(target, ec)) {
     throw InputError(value.loc.get(), "extends", "file not found: " + target_label);
   }
+  if (!fs::is_regular_file(target, ec)) {
+    throw InputError(
+        value.loc.get(), "extends",
+        "not a regular file (a pipe or device would block or never end): " + target_label);
+  }
   const NodePtr parent = load_chain(target, target_label, limits, chain);
   auto child = std::make_shared<Node>(*root);
   child->entries.erase(child->entries.begin() + static_cast<std::ptrdiff_t>(at));

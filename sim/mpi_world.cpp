@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "sim/errors.hpp"
 #include "sim/interrupt.hpp"
 
 #ifdef GOVSIM_HAVE_MPI
@@ -139,7 +140,7 @@ std::optional<MpiMessage> mpi_poll() {
 
 MpiWorld::MpiWorld(int* /*argc*/, char*** /*argv*/) {
   if (launcher_size() > 1)
-    throw std::runtime_error(
+    throw InputError(
         "this govsim was built without MPI, so every rank would run the whole command; rebuild "
         "with libopenmpi-dev installed (cmake -DGOVSIM_MPI=ON) or run without mpirun");
 }

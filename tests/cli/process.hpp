@@ -82,21 +82,26 @@ inline Result run_govsim(const std::vector<std::string>& args, const std::filesy
   return run_program(GOVSIM_BINARY, args, dir, cwd);
 }
 
-// Waits (up to two minutes) until the results parts directory `parts_runs` holds a finished run,
-// then sends SIGTERM to `p`. False when no part appeared in time (nothing is sent).
-inline bool terminate_after_first_part(const Process& p, const std::filesystem::path& parts_runs) {
+// Waits (up to two minutes) until the results parts directory `parts_runs` holds a finished run.
+// False when none appeared in time.
+inline bool wait_for_first_part(const std::filesystem::path& parts_runs) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (std::chrono::steady_clock::now() < deadline) {
     std::error_code ec;
     for (const auto& e : std::filesystem::directory_iterator(parts_runs, ec)) {
-      if (e.path().extension() == ".h5") {
-        ::kill(p.pid, SIGTERM);
-        return true;
-      }
+      if (e.path().extension() == ".h5") return true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
   return false;
+}
+
+// Sends SIGTERM to `p` once `parts_runs` holds a finished run; false (nothing sent) when none
+// appeared in time.
+inline bool terminate_after_first_part(const Process& p, const std::filesystem::path& parts_runs) {
+  if (!wait_for_first_part(parts_runs)) return false;
+  ::kill(p.pid, SIGTERM);
+  return true;
 }
 
 }  // namespace test

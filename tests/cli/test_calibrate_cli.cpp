@@ -110,3 +110,17 @@ TEST_CASE("an interrupted calibration resumes to the same posterior", "[cli][cal
   REQUIRE(resumed.code == 0);
   test::require_same_posterior(full, cut);
 }
+
+TEST_CASE("a calibration whose proposals would not fit in --max-memory is refused before any run",
+          "[cli][calibration][memory]") {
+  const test::TempDir dir;
+  const fs::path out = dir.path() / "cal.h5";
+  const std::string tiny = (test::source_dir() / "tests/data/calibration/tiny.yaml").string();
+  const auto r = test::run_govsim(
+      {"calibrate", tiny, "-o", out.string(), "--no-progress", "--max-memory", "1M"}, dir.path());
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("more than --max-memory") &&
+                        Catch::Contains("residents_per_community"));
+  CHECK_FALSE(fs::exists(out));
+  CHECK_FALSE(fs::exists(dir.path() / "cal.h5.parts"));
+}

@@ -461,20 +461,36 @@ TEST_CASE("a full disk stops an experiment with exit 2 and its finished runs res
     ~Unmount() { ::umount2(at.c_str(), MNT_DETACH); }
   } unmount{small};
   const fs::path full = dir / "full.h5", out = small / "out.h5";
-  auto run = [&](const fs::path& file, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"run",           kTiny.string(), "-o", file.string(),
-                                     "--no-progress", "--days",       "60"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return test::run_govsim(args, dir);
+  auto args = [&](const fs::path& file, std::vector<std::string> extra) {
+    std::vector<std::string> a = {"run",           kTiny.string(), "-o", file.string(),
+                                  "--no-progress", "--days",       "60"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
   };
-  auto r = run(full, {});
+  auto r = test::run_govsim(args(full, {}), dir);
   INFO(r.err);
   REQUIRE(r.code == 0);
-  // 1 MiB holds a few of the twelve parts (about 0.2 MiB each).
-  r = run(out, {});
+  // Twelve parts of about 0.2 MiB, then the merged file: 1 MiB is refused before any run.
+  r = test::run_govsim(args(out, {}), dir);
   INFO(r.err);
   CHECK(r.code == 2);
-  CHECK_THAT(r.err, Catch::Contains("No space left on device") && Catch::Contains("--resume"));
+  CHECK_THAT(r.err, Catch::Contains("the results need at least") &&
+                        Catch::Contains("12 runs written as parts"));
+  CHECK_FALSE(fs::exists(small / "out.h5.parts"));
+  // With room at the start, the disk fills during the runs (another file takes the rest).
+  REQUIRE(::mount("tmpfs", small.c_str(), "tmpfs", MS_REMOUNT, "size=16m") == 0);
+  const test::Process p = test::spawn_govsim(args(out, {}), dir / "out.txt", dir / "err.txt");
+  REQUIRE(test::wait_for_first_part(small / "out.h5.parts" / "runs"));
+  {
+    std::ofstream filler(small / "filler", std::ios::binary);
+    const std::string block(64 * 1024, 'x');
+    while (filler.write(block.data(), static_cast<std::streamsize>(block.size()))) {
+    }
+  }
+  CHECK(test::wait_exit(p) == 2);
+  const std::string err = test::slurp(dir / "err.txt");
+  INFO(err);
+  CHECK_THAT(err, Catch::Contains("No space left on device") && Catch::Contains("--resume"));
   CHECK_FALSE(fs::exists(out));
   std::size_t parts = 0;
   for (const auto& e : fs::recursive_directory_iterator(small / "out.h5.parts")) {
@@ -482,9 +498,8 @@ TEST_CASE("a full disk stops an experiment with exit 2 and its finished runs res
     parts += e.path().extension() == ".h5" ? 1 : 0;
   }
   CHECK(parts >= 1);
-  CHECK(parts < 12);
-  REQUIRE(::mount("tmpfs", small.c_str(), "tmpfs", MS_REMOUNT, "size=64m") == 0);
-  r = run(out, {"--resume"});
+  fs::remove(small / "filler");
+  r = test::run_govsim(args(out, {"--resume"}), dir);
   INFO(r.err);
   REQUIRE(r.code == 0);
   CHECK_THAT(r.err, Catch::Contains(std::to_string(parts) + " resumed"));

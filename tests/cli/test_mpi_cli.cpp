@@ -139,3 +139,22 @@ TEST_CASE("an MPI job that loses a rank keeps its finished runs and resumes with
   CHECK_THAT(r.err, Catch::Contains(std::to_string(kept) + " resumed"));
   test::require_same_datasets(serial, cut);
 }
+
+TEST_CASE("MPI workers refuse runs that would not fit in their memory, naming rank and host",
+          "[cli][mpi][memory]") {
+  const test::TempDir tmp;
+  const fs::path& dir = tmp.path();
+  const fs::path out = dir / "mpi.h5";
+  const auto r =
+      test::run_program("mpirun",
+                        mpirun_args(2, {"run", kTiny.string(), "-o", out.string(), "--no-progress",
+                                        "--days", "2", "--serial-runs", "--max-memory", "1M"}),
+                        dir);
+  INFO(r.err);
+  CHECK(r.code == 1);  // every run failed; the file keeps the failures
+  const analysis::ResultsFile file(out);
+  CHECK(file.runs().empty());
+  REQUIRE(file.failures().size() == 12);
+  CHECK_THAT(file.failures().front().message,
+             Catch::Contains("rank 1") && Catch::Contains("more than --max-memory"));
+}

@@ -1,6 +1,7 @@
 // Command-line values checked before any work: overrides through the scenario's declared ranges
 // (naming the flag) and the results path (-o), each refused with exit code 2 and no output.
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -305,4 +306,26 @@ TEST_CASE("runs estimated to need more memory than allowed are refused before an
   r = test::run_govsim(args, dir);
   INFO(r.err);
   CHECK(r.code == 0);
+}
+
+TEST_CASE("a scenario piped in is read once and an extends naming a pipe is refused",
+          "[cli][bad-input]") {
+  const test::TempDir tmp;
+  const fs::path& dir = tmp.path();
+  // Read twice (to tell a scenario from an experiment, then to load it), a pipe read as empty.
+  const std::string piped = "printf 'extends: " + kSmall +
+                            "\\nrun:\\n  days: 2\\n  warmup_days: 0\\n' | '" + GOVSIM_BINARY +
+                            "' run /dev/stdin --scale 0.05 --no-progress -o piped.h5";
+  auto r = test::run_program("/bin/sh", {"-c", piped}, dir, dir);
+  INFO(r.err);
+  CHECK(r.code == 0);
+  CHECK(fs::exists(dir / "piped.h5"));
+  // A FIFO nobody writes to would block the read for ever.
+  REQUIRE(::mkfifo((dir / "parent.yaml").c_str(), 0600) == 0);
+  std::ofstream(dir / "child.yaml") << "extends: parent.yaml\n";
+  r = test::run_program("timeout", {"20", GOVSIM_BINARY, "validate", "child.yaml"}, dir, dir);
+  CHECK(r.code == 2);
+  CHECK(first_line(r.err) ==
+        "child.yaml:1:10: extends: not a regular file (a pipe or device would block or never "
+        "end): parent.yaml");
 }
