@@ -82,6 +82,18 @@ struct ExportArgs {
 };
 int cmd_export(const ExportArgs& args);
 
+struct ReportArgs {
+  std::string file;
+  std::string output;  // empty: FILE with .html
+  std::string baseline = "baseline";
+  std::vector<std::string> metrics;
+  std::vector<std::string> series;  // empty: the report's default
+  std::string map_variable = "district_open";
+  std::string map_policy;
+  std::string outlines;  // empty: beside the runs' districts file, for Guangzhou
+};
+int cmd_report(const ReportArgs& args);
+
 struct MergeArgs {
   std::vector<std::string> files;
   std::string output;

@@ -179,6 +179,28 @@ int run_command_line(int argc, char** argv) {
   export_cmd->add_option("--format", export_format, "csv (the only format so far)")
       ->check(CLI::IsMember({"csv"}));
 
+  app::ReportArgs report;
+  auto* report_cmd = cli.add_subcommand(
+      "report",
+      "One self-contained HTML page of a results file: provenance, forest plot of the "
+      "policies' effects, daily series, a district map, Sobol' indices of a sweep");
+  report_cmd->add_option("file", report.file, "HDF5 results file")->required();
+  report_cmd->add_option("-o,--output", report.output,
+                         "HTML file to write (atomically); default FILE with .html");
+  report_cmd->add_option("--baseline", report.baseline, "reference policy");
+  report_cmd->add_option("--metric", report.metrics,
+                         "summary metric(s) of the forest plot; default the primary metrics");
+  report_cmd->add_option("--series", report.series,
+                         "daily city series to plot; default city_open city_resolved "
+                         "city_reported");
+  report_cmd->add_option("--map-variable", report.map_variable,
+                         "run variable over (day, district) to map");
+  report_cmd->add_option("--map-policy", report.map_policy, "policy to map; default baseline");
+  report_cmd->add_option("--outlines", report.outlines,
+                         "district outlines CSV (district_name, district_pinyin, ring, lon, lat); "
+                         "default the one "
+                         "beside a Guangzhou run's districts file");
+
   app::MergeArgs merge;
   auto* merge_cmd = cli.add_subcommand(
       "merge",
@@ -242,6 +264,7 @@ int run_command_line(int argc, char** argv) {
     if (*compare_cmd) return app::cmd_compare(compare);
     if (*sensitivity_cmd) return app::cmd_sensitivity(sensitivity);
     if (*export_cmd) return app::cmd_export(export_args);
+    if (*report_cmd) return app::cmd_report(report);
     if (*completion_cmd) {
       std::cout << bash_completion(cli);
       return sim::kExitOk;

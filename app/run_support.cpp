@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <limits>
 #include <mutex>
@@ -221,6 +222,25 @@ void check_memory(const gov::ResourceEstimate& e, std::size_t runs_at_once, std:
       "those, run fewer at once (--threads, --serial-runs) or raise --max-memory",
       need / kGiB, runs_at_once, e.run_bytes / kGiB, e.drivers,
       static_cast<double>(max_bytes) / kGiB));
+}
+
+void write_atomically(const fs::path& target, const std::function<void(std::ostream&)>& write) {
+  const fs::path tmp = target.string() + fmt::format(".tmp{}", ::getpid());
+  try {
+    std::ofstream out(tmp);
+    if (!out) throw analysis::BadInput(fmt::format("{}: cannot write here", target.string()));
+    write(out);
+    out.close();
+    if (!out) throw analysis::BadInput(fmt::format("{}: writing failed", target.string()));
+    std::error_code renamed;
+    fs::rename(tmp, target, renamed);
+    if (renamed)
+      throw analysis::BadInput(fmt::format("{}: {}", target.string(), renamed.message()));
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw;
+  }
 }
 
 void check_disk(const fs::path& output, double need_bytes, const std::string& drivers) {

@@ -6,6 +6,7 @@
 #include <tbb/global_control.h>
 
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -40,6 +41,10 @@ int report_bad_input(const char* command, Report&& report) {
   }
 }
 
+// Writes a text output through `write`, beside `target` and renamed over it, so a reader never
+// sees half a file. Throws analysis::BadInput when it cannot be written.
+void write_atomically(const std::filesystem::path& target,
+                      const std::function<void(std::ostream&)>& write);
 // Refuses, before any run starts, an output path that cannot become the results file.
 void check_output(const std::filesystem::path& output);
 std::unique_ptr<tbb::global_control> thread_limit(int threads);

@@ -8,7 +8,7 @@ packages=(
   libeigen3-dev libboost-graph-dev libtbb-dev libhdf5-dev hdf5-tools
   catch2 libyaml-cpp-dev libcli11-dev libfmt-dev libspdlog-dev librandom123-dev
   python3 python3-h5py python3-numpy python3-pandas python3-xarray python3-netcdf4 python3-matplotlib
-  clang-format clang-tidy clang libclang-rt-14-dev udunits-bin
+  clang-format clang-tidy clang libclang-rt-14-dev udunits-bin chromium fonts-dejavu-core
   libopenmpi-dev openmpi-bin netcdf-bin
 )
 

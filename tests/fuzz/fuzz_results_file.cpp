@@ -354,7 +354,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // Whatever happened, the reader let go of every HDF5 object it opened.
   const ssize_t open_objects = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
   if (open_objects != 0) {
-    std::fprintf(stderr, "fuzz_results_file: %zd HDF5 objects left open\n", open_objects);
+    std::fprintf(stderr, "fuzz_results_file: %zd HDF5 objects left open:\n", open_objects);
+    std::vector<hid_t> ids(static_cast<std::size_t>(open_objects));
+    H5Fget_obj_ids(H5F_OBJ_ALL, H5F_OBJ_ALL, ids.size(), ids.data());
+    for (const hid_t id : ids) {
+      std::array<char, 256> name{};
+      H5Iget_name(id, name.data(), name.size());
+      std::fprintf(stderr, "  type %d: %s\n", static_cast<int>(H5Iget_type(id)), name.data());
+    }
     std::abort();
   }
   return 0;
