@@ -1,19 +1,21 @@
 #!/usr/bin/python3
-"""Plot one summary metric of a govsim results file: the mean per policy with its 95% interval.
+"""Plot one summary metric of a govsim results file: each policy's paired difference from the baseline.
 
 An example of reading results (layout: docs/output-format.md) with h5py, pandas and matplotlib.
 
 Command line:
-    /usr/bin/python3 analysis/plot_policies.py results/exp.h5 --metric mean_wait_h --out wait.png
+    /usr/bin/python3 analysis/plot_policies.py results/exp.h5 --metric resolution_rate --out r.png
 
 As a library:
-    from plot_policies import load_summary, policy_intervals, plot_metric
-    runs = load_summary("results/exp.h5")          # one row per run
-    table = policy_intervals(runs, "mean_wait_h")  # n, mean, sd, ci_low, ci_high per policy
-    plot_metric(runs, "mean_wait_h", "wait.png")
+    from plot_policies import load_summary, paired_differences, plot_metric
+    runs = load_summary("results/exp.h5")                # one row per run
+    table = paired_differences(runs, "resolution_rate")  # n, diff, ci_low, ci_high per policy
+    plot_metric(runs, "resolution_rate", "r.png")
 
-The interval is the Student-t interval of each policy's mean over its replicates. It does not use
-the pairing between policies that `govsim compare` uses for differences.
+Policies share their random numbers replicate by replicate (common random numbers), so the
+difference from the baseline is taken run by run (same sample and replicate) and its Student-t
+interval is the one `govsim compare` prints: narrower than comparing two means, and the figure
+agrees with the table. `policy_intervals` gives each policy's own mean and interval.
 """
 import argparse
 import math
@@ -39,7 +41,7 @@ def load_summary(path):
 
     The units of each metric are in ``df.attrs["units"]``.
     """
-    rows, units = [], {}
+    rows, units, long_names = [], {}, {}
     with h5py.File(path, "r") as f:
         if _text(f.attrs.get("format", "")) != "govsim-results":
             raise ValueError(f"{path}: not a govsim results file")
@@ -50,12 +52,15 @@ def load_summary(path):
             for metric, dataset in run["summary"].items():
                 row[metric] = float(dataset[()])
                 units.setdefault(metric, _text(dataset.attrs.get("units", "")))
+                long_names.setdefault(metric, _text(dataset.attrs.get("long_name",
+                                                    dataset.attrs.get("description", ""))))
             rows.append(row)
     df = pd.DataFrame(rows)
     for column in ("replicate", "sample"):
         if column in df:
             df[column] = pd.to_numeric(df[column], errors="coerce")
     df.attrs["units"] = units
+    df.attrs["long_names"] = long_names
     df.attrs["metrics"] = list(units)
     return df
 
@@ -116,27 +121,54 @@ def policy_intervals(df, metric, level=0.95):
     return pd.DataFrame(out).set_index("policy")
 
 
+def paired_differences(df, metric, baseline="baseline", level=0.95):
+    """Per policy (and sample): the mean of its runs' differences from the baseline run with the
+    same sample and replicate, and the Student-t interval of that mean, in file order."""
+    if metric not in df:
+        raise KeyError(f"unknown metric {metric!r}; available: {', '.join(df.attrs['metrics'])}")
+    if baseline not in set(df["policy"]):
+        raise KeyError(f"no policy {baseline!r}; policies: {', '.join(dict.fromkeys(df['policy']))}")
+    keys = [c for c in ("sample", "replicate") if c in df]
+    base = df.loc[df["policy"] == baseline, keys + [metric]].rename(columns={metric: "base"})
+    others = df.loc[df["policy"] != baseline]
+    merged = others.merge(base, on=keys, how="inner")
+    merged["diff"] = merged[metric] - merged["base"]
+    merged["label"] = merged.apply(_group_label, axis=1)
+    out = []
+    for label in dict.fromkeys(merged["label"]):
+        rows = merged.loc[merged["label"] == label, ["diff", "base"]].dropna()
+        n, diff = len(rows), float(rows["diff"].mean())
+        sd = float(rows["diff"].std(ddof=1)) if n > 1 else math.nan
+        half = t_quantile_two_sided(level, n - 1) * sd / math.sqrt(n) if n > 1 else math.nan
+        base_mean = float(rows["base"].mean()) if n else math.nan
+        out.append({"policy": label, "n": n, "diff": diff, "ci_low": diff - half,
+                    "ci_high": diff + half,
+                    "change_pct": 100.0 * diff / base_mean if base_mean else math.nan})
+    return pd.DataFrame(out).set_index("policy")
+
+
 def plot_metric(df, metric, out_path, baseline="baseline"):
-    """Saves a PNG of each policy's mean with its 95% interval; returns the interval table."""
-    table = policy_intervals(df, metric)
-    fig, ax = plt.subplots(figsize=(max(4.0, 1.1 * len(table) + 2.0), 3.6))
-    x = range(len(table))
-    single = table["n"] < 2  # no interval: drawn as an open marker without error bar
-    ax.errorbar([i for i, s in zip(x, single) if not s], table.loc[~single, "mean"],
-                yerr=table.loc[~single, "ci_high"] - table.loc[~single, "mean"], fmt="o",
-                capsize=5, color="tab:blue", label="mean, 95% interval")
-    if single.any():
-        ax.plot([i for i, s in zip(x, single) if s], table.loc[single, "mean"], "o",
-                markerfacecolor="none", color="tab:blue", label="n=1: no interval")
-    if baseline in table.index:
-        ax.axhline(table.loc[baseline, "mean"], color="grey", linestyle="--", linewidth=0.8,
-                   label=f"{baseline} mean")
-    ax.legend(loc="best", fontsize="small")
-    ax.set_xticks(list(x))
-    ax.set_xticklabels([f"{p}\n(n={n})" for p, n in zip(table.index, table["n"])])
+    """Saves a PNG of each policy's paired difference from the baseline with its 95% interval
+    (a filled dot: the interval excludes zero); returns the table."""
+    table = paired_differences(df, metric, baseline)
+    fig, ax = plt.subplots(figsize=(7.5, 1.2 + 0.38 * len(table)))
+    y = list(range(len(table)))[::-1]  # first policy on top
+    has_ci = table["n"] >= 2
+    excludes = (table["ci_low"] > 0) | (table["ci_high"] < 0)
+    ax.axvline(0.0, color="grey", linestyle="--", linewidth=0.8)
+    ax.errorbar(table["diff"], y, xerr=[table["diff"] - table["ci_low"].where(has_ci, table["diff"]),
+                                        table["ci_high"].where(has_ci, table["diff"]) - table["diff"]],
+                fmt="none", ecolor="tab:blue", capsize=3)
+    ax.scatter(table["diff"], y, s=36, zorder=3, edgecolors="tab:blue",
+               facecolors=["tab:blue" if e else "white" for e in excludes])
+    ax.set_yticks(y)
+    ax.set_yticklabels([f"{p} (n={n}, {c:+.1f} %)" for p, n, c in
+                        zip(table.index, table["n"], table["change_pct"])])
     unit = df.attrs["units"].get(metric, "")
-    ax.set_ylabel(f"{metric} [{unit}]" if unit else metric)
-    ax.set_title(f"{metric}: mean and 95% interval over replicates", fontsize="medium")
+    long_name = df.attrs.get("long_names", {}).get(metric, "")
+    ax.set_xlabel(f"difference from {baseline}" + (f" [{unit}]" if unit and unit != "1" else ""))
+    ax.set_title(f"{metric}" + (f": {long_name}" if long_name else ""), fontsize="medium",
+                 loc="left", wrap=True)
     fig.tight_layout()
     fig.savefig(out_path, dpi=150)
     plt.close(fig)
@@ -148,6 +180,7 @@ def main(argv=None):
     parser.add_argument("file", help="govsim results file (.h5)")
     parser.add_argument("--metric", help="summary scalar to plot (default: the first one)")
     parser.add_argument("--out", help="PNG to write (default: FILE_METRIC.png)")
+    parser.add_argument("--baseline", default="baseline", help="reference policy")
     args = parser.parse_args(argv)
     try:
         df = load_summary(args.file)
@@ -157,7 +190,10 @@ def main(argv=None):
     if metric not in df:
         parser.error(f"unknown metric {metric!r}; available: {', '.join(df.attrs['metrics'])}")
     out = args.out or f"{args.file.rsplit('.', 1)[0]}_{metric}.png"
-    table = plot_metric(df, metric, out)
+    try:
+        table = plot_metric(df, metric, out, args.baseline)
+    except KeyError as err:
+        parser.error(str(err.args[0]))
     print(table.to_string(float_format=lambda v: f"{v:.4g}"))
     print(f"wrote {out}")
     return 0

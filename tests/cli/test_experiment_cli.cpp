@@ -95,10 +95,16 @@ TEST_CASE("compare finds no difference between identical policies", "[cli][exper
   CHECK(std::system(
             ("h5dump -H " + out.string() + " > " + (dir / "h5dump.txt").string()).c_str()) == 0);
   CHECK(test::slurp(dir / "h5dump.txt").find("city_arising") != std::string::npos);
-  // And in Python (h5py, xarray with netCDF-4, the plotting example), with the model's variables.
+  // And in Python (h5py, xarray with netCDF-4, the plotting example, whose paired differences
+  // must be compare's), with the model's variables.
+  const auto compared =
+      test::run_govsim({"compare", out.string(), "--all", "--format", "csv"}, dir);
+  REQUIRE(compared.code == 0);
+  std::ofstream(dir / "compare.csv") << compared.out;
   const std::string py = std::string(GOVSIM_SYSTEM_PYTHON) + " " +
                          (test::source_dir() / "tests/python/check_results.py").string() + " " +
-                         out.string() + " --expect-variable district_arising:day,district:d-1" +
+                         out.string() + " --compare-csv " + (dir / "compare.csv").string() +
+                         " --expect-variable district_arising:day,district:d-1" +
                          " --expect-variable department_utilisation:day,department:1 > " +
                          (dir / "python.txt").string() + " 2>&1";
   const int rc = std::system(py.c_str());

@@ -8,7 +8,7 @@
 - xarray with the netCDF-4 engine: every run group opens, each variable has the same dimension
   names, shape and units as in h5py, and coordinates match the scales; summary groups open;
 - netCDF4 can open a copy of the file for appending (needs creation-order tracking);
-- analysis/plot_policies.py writes a PNG.
+- analysis/plot_policies.py writes a PNG, and its paired differences equal `govsim compare`'s.
 Exits 0 when everything holds, 1 with the first failed check otherwise.
 """
 import argparse
@@ -159,6 +159,28 @@ def check_stacked(path, runs):
             return len(s.data_vars)
 
 
+def check_paired(path, compare_csv):
+    """The plotting example's paired differences are the ones `govsim compare` prints."""
+    sys.path.insert(0, os.path.join(SOURCE_DIR, "analysis"))
+    import pandas as pd
+    import plot_policies
+    runs = plot_policies.load_summary(path)
+    rows = pd.read_csv(compare_csv)
+    rows = rows[rows["pairing"] == "paired"]
+    tables, checked = {}, 0
+    for _, row in rows.iterrows():
+        if row["metric"] not in tables:
+            tables[row["metric"]] = plot_policies.paired_differences(runs, row["metric"])
+        got = tables[row["metric"]].loc[row["policy"]]
+        for ours, theirs in (("diff", "diff"), ("ci_low", "diff_ci_low"), ("ci_high", "diff_ci_high")):
+            a, b = float(got[ours]), float(row[theirs])
+            same = (np.isnan(a) and np.isnan(b)) or abs(a - b) <= 1e-9 * max(1.0, abs(b))
+            require(same, f"{row['metric']} {row['policy']} {ours}: plot {a!r}, compare {b!r}")
+        checked += 1
+    require(checked > 0, f"{compare_csv}: no paired rows")
+    return checked
+
+
 def check_plot(path):
     with tempfile.TemporaryDirectory() as tmp:
         png = os.path.join(tmp, "plot.png")
@@ -176,6 +198,9 @@ def main():
     parser.add_argument("--expect-variable", action="append", default=[],
                         metavar="NAME:DIM,DIM:UNITS",
                         help="a variable the first run must have, with its dims and units")
+    parser.add_argument("--compare-csv", metavar="CSV",
+                        help="`govsim compare FILE --all --format csv`: the plotting example's "
+                             "paired differences must equal its rows")
     args = parser.parse_args()
     try:
         found = check_h5py(args.file)
@@ -185,6 +210,8 @@ def main():
         check_expectations(args.file, next(iter(found)), args.expect_variable)
         stacked = check_stacked(args.file, found)
         check_plot(args.file)
+        if args.compare_csv:
+            check_paired(args.file, args.compare_csv)
     except (AssertionError, OSError, KeyError, subprocess.CalledProcessError) as err:
         print(f"check_results: FAILED: {args.file}: {err}", file=sys.stderr)
         return 1
