@@ -12,8 +12,6 @@
 namespace analysis {
 namespace {
 
-constexpr const char* kParameterPrefix = "parameter:";
-
 std::string attribute_or_empty(const Attributes& attributes, const std::string& key) {
   for (const auto& [k, v] : attributes)
     if (k == key) return v;

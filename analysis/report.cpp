@@ -21,12 +21,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const std::vector<std::string> kDefaultMetrics = {"resolution_rate", "satisfaction_rate",
                                                   "time_to_resolution_mean_h", "trust_end"};
 
-std::string attribute_of(const RunInfo& run, const std::string& key) {
-  for (const auto& [k, v] : run.attributes)
-    if (k == key) return v;
-  return {};
-}
-
 std::string paragraph(const std::string& text) {
   return "<p>" + svg::escape(text) + "</p>\n";
 }
@@ -261,7 +255,8 @@ void write_report(const ResultsFile& file, const ReportOptions& options, std::os
   const std::vector<std::string> metrics = report_metrics(file, options);
   const bool sampled = std::any_of(file.runs().begin(), file.runs().end(),
                                    [](const RunInfo& r) { return r.sample.has_value(); });
-  const bool saltelli = attribute_of(file.runs().front(), "sweep_method") == "saltelli";
+  const std::string* method = find_attribute(file.runs().front().attributes, "sweep_method");
+  const bool saltelli = method != nullptr && *method == "saltelli";
   const std::string title = file.attribute("experiment").value_or(file.path().filename().string());
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       << "<title>" << svg::escape(title) << "</title><style>" << kStyle

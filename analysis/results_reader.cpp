@@ -189,19 +189,6 @@ std::vector<double> read_doubles(hid_t ds) {
   return v;
 }
 
-std::optional<std::int64_t> parse_int(std::string_view text) {
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return v;
-}
-
-const std::string* find(const Attributes& attrs, std::string_view key) {
-  for (const auto& [k, v] : attrs)
-    if (k == key) return &v;
-  return nullptr;
-}
-
 RunInfo make_run_info(std::string name, Attributes attrs) {
   RunInfo info;
   // Fall-backs from the naming scheme policy[.sNNN].rNNN.
@@ -214,10 +201,10 @@ RunInfo make_run_info(std::string name, Attributes attrs) {
     if (token.size() > 1 && token[0] == 's') info.sample = parse_int(token.substr(1));
     pos = next;
   }
-  if (const auto* p = find(attrs, "policy")) info.policy = *p;
-  if (const auto* r = find(attrs, "replicate")) info.replicate = parse_int(*r);
-  if (const auto* s = find(attrs, "sample")) info.sample = parse_int(*s);
-  if (const auto* s = find(attrs, "seed")) info.seed = *s;
+  if (const auto* p = find_attribute(attrs, "policy")) info.policy = *p;
+  if (const auto* r = find_attribute(attrs, "replicate")) info.replicate = parse_int(*r);
+  if (const auto* s = find_attribute(attrs, "sample")) info.sample = parse_int(*s);
+  if (const auto* s = find_attribute(attrs, "seed")) info.seed = *s;
   info.name = std::move(name);
   info.attributes = std::move(attrs);
   return info;
@@ -247,6 +234,19 @@ DimensionData read_dimension(hid_t var, unsigned axis, hsize_t size) {
 }
 
 }  // namespace
+
+std::optional<std::int64_t> parse_int(std::string_view text) {
+  std::int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+const std::string* find_attribute(const Attributes& attrs, std::string_view key) {
+  for (const auto& [k, v] : attrs)
+    if (k == key) return &v;
+  return nullptr;
+}
 
 ResultsFile::ResultsFile(fs::path path) : path_(std::move(path)) {
   const std::string where = path_.string();
@@ -306,7 +306,7 @@ ResultsFile::ResultsFile(ResultsFile&& other) noexcept
       failures_(std::move(other.failures_)) {}
 
 std::optional<std::string> ResultsFile::attribute(const std::string& key) const {
-  if (const auto* v = find(attributes_, key)) return *v;
+  if (const auto* v = find_attribute(attributes_, key)) return *v;
   return std::nullopt;
 }
 
@@ -325,7 +325,7 @@ void ResultsFile::load_failures() {
     Handle g = open_group(failures.get(), name);
     FailureInfo f;
     f.attributes = all_attributes(g.get());
-    if (const auto* m = find(f.attributes, "message")) f.message = *m;
+    if (const auto* m = find_attribute(f.attributes, "message")) f.message = *m;
     std::erase_if(f.attributes, [](const auto& kv) { return kv.first == "message"; });
     f.name = std::move(name);
     failures_.push_back(std::move(f));
@@ -336,7 +336,7 @@ void ResultsFile::load_failures() {
 // or damaged) would otherwise be compared as if it were whole.
 void ResultsFile::check_complete() const {
   auto expect = [&](const char* key, std::size_t found, const char* what) {
-    const auto* announced = find(attributes_, key);
+    const auto* announced = find_attribute(attributes_, key);
     if (announced == nullptr) return;
     if (*announced != std::to_string(found))
       fail(fmt::format("incomplete: the file says {} {} but holds {}; it was edited or damaged",

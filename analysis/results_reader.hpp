@@ -6,12 +6,20 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 namespace analysis {
 
 using Attributes = std::vector<std::pair<std::string, std::string>>;
+
+// The attribute `key`, or nullptr.
+const std::string* find_attribute(const Attributes& attrs, std::string_view key);
+// A whole decimal integer (all of `text`), or nullopt.
+std::optional<std::int64_t> parse_int(std::string_view text);
+// A sweep's parameters are run attributes `parameter:<key>`, in sweep order.
+inline constexpr std::string_view kParameterPrefix = "parameter:";
 
 // Input the user can fix: a bad file, or an option naming something the file does not hold.
 // Commands report it and exit with code 2.

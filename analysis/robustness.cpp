@@ -16,14 +16,6 @@
 namespace analysis {
 namespace {
 
-constexpr std::string_view kParameterPrefix = "parameter:";
-
-std::string find_attribute(const Attributes& a, const std::string& key) {
-  for (const auto& [k, v] : a)
-    if (k == key) return v;
-  return {};
-}
-
 // The metric's value oriented so that larger is better.
 double oriented(const PrimaryMetric& m, double v) {
   return m.higher_is_better ? v : -v;
@@ -63,7 +55,8 @@ std::string adjustment_name(Adjustment how) {
 
 bool is_uncertainty_experiment(const ResultsFile& file) {
   return std::any_of(file.runs().begin(), file.runs().end(), [](const RunInfo& r) {
-    return find_attribute(r.attributes, "sweep_method") == "uncertainty";
+    const std::string* method = find_attribute(r.attributes, "sweep_method");
+    return method != nullptr && *method == "uncertainty";
   });
 }
 
@@ -153,7 +146,9 @@ DrawTable draw_table(const ResultsFile& file, const std::string& baseline,
     }
     std::vector<double> point;
     for (const auto& key : t.parameters) {
-      const std::string v = find_attribute(run->attributes, std::string(kParameterPrefix) + key);
+      const std::string* found =
+          find_attribute(run->attributes, std::string(kParameterPrefix) + key);
+      const std::string v = found != nullptr ? *found : std::string();
       char* end = nullptr;
       const double x = std::strtod(v.c_str(), &end);
       point.push_back(v.empty() || *end != '\0' ? kNaN : x);

@@ -1,5 +1,6 @@
 #include "analysis/sensitivity.hpp"
 
+#include "analysis/morris.hpp"
 #include "analysis/text_output.hpp"
 
 #include <algorithm>
@@ -24,7 +25,6 @@ namespace {
 constexpr int kCommandBootstrap = 1000;
 // Fixed, so that the same file always prints the same intervals.
 constexpr std::uint64_t kCommandBootstrapSeed = 0x5345'4E53'4954'4956ull;  // "SENSITIV"
-constexpr std::string_view kParameterPrefix = "parameter:";
 
 // ---- estimators ------------------------------------------------------------------------------
 
@@ -96,19 +96,6 @@ double half_width(const std::vector<double>& resampled) {
 
 // ---- reading a saltelli sweep ----------------------------------------------------------------
 
-const std::string* find(const Attributes& attrs, std::string_view key) {
-  for (const auto& [k, v] : attrs)
-    if (k == key) return &v;
-  return nullptr;
-}
-
-std::optional<std::int64_t> parse_int(const std::string& text) {
-  std::int64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return v;
-}
-
 std::string list(const std::vector<std::string>& names) {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
@@ -153,10 +140,10 @@ struct Sweep {
 // The design as run `run` records it: N and the parameter names.
 std::pair<std::size_t, std::vector<std::string>> run_design(const ResultsFile& file,
                                                             const RunInfo& run) {
-  const std::string* method = find(run.attributes, "sweep_method");
+  const std::string* method = find_attribute(run.attributes, "sweep_method");
   if (method == nullptr) not_saltelli(file, run, "no attribute sweep_method");
   if (*method != "saltelli") not_saltelli(file, run, "sweep_method is " + *method);
-  const std::string* base_text = find(run.attributes, "saltelli_base_samples");
+  const std::string* base_text = find_attribute(run.attributes, "saltelli_base_samples");
   if (base_text == nullptr) not_saltelli(file, run, "no attribute saltelli_base_samples");
   const auto base = parse_int(*base_text);
   if (!base || *base < 2) {
@@ -246,7 +233,7 @@ Sweep load_sweep(const ResultsFile& file) {
     }
     Run run{info.name, info.policy, static_cast<std::size_t>(*info.sample), {}, {}};
     for (const auto& name : sweep.parameters) {
-      run.values.push_back(*find(info.attributes, std::string(kParameterPrefix) + name));
+      run.values.push_back(*find_attribute(info.attributes, std::string(kParameterPrefix) + name));
     }
     for (const SummaryValue& s : file.summary(info.name)) {
       run.summary[s.name] = s.value;
@@ -471,6 +458,14 @@ void write_sensitivity_report(const std::filesystem::path& file, const std::stri
                               const std::string& format, std::ostream& out) {
   check_format(format);
   const ResultsFile results_file(file);
+  if (!results_file.runs().empty()) {
+    const std::string* method =
+        find_attribute(results_file.runs().front().attributes, "sweep_method");
+    if (method != nullptr && *method == "morris") {
+      write_morris_report(results_file, metric, format, out);
+      return;
+    }
+  }
   const Sweep sweep = load_sweep(results_file);
   std::vector<std::string> metrics;
   if (metric.empty()) {

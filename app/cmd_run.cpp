@@ -296,6 +296,10 @@ int run_experiment(const RunArgs& args) {
     // `govsim sensitivity` rebuilds the design's blocks from N and the parameter order.
     if (spec.sweep_method == "saltelli")
       a.emplace_back("saltelli_base_samples", std::to_string(spec.saltelli_samples));
+    if (spec.sweep_method == "morris") {
+      a.emplace_back("morris_trajectories", std::to_string(spec.morris_trajectories));
+      a.emplace_back("morris_levels", std::to_string(spec.morris_levels));
+    }
     a.emplace_back("seed", std::to_string(scenarios[i].run.seed));
     for (auto& kv : data_fingerprints(scenarios[i], fingerprints)) a.push_back(std::move(kv));
     a.emplace_back("scenario_yaml", gov::resolved_yaml(scenarios[i]));
@@ -374,10 +378,17 @@ int run_experiment(const RunArgs& args) {
   co.baseline = spec.policies.front().name;
   co.metrics = args.compare_metrics;
   co.stock_series = {"city_open"};  // the governance model's open stock
-  // A saltelli design's points are there to apportion variance, not to be compared one by one.
-  const int rc = report_bad_input(spec.sweep_method == "saltelli" ? "sensitivity" : "compare", [&] {
-    if (spec.sweep_method == "saltelli") {
-      analysis::write_sensitivity_report(output, "", "table", std::cout);
+  // A saltelli or morris design's points are there to apportion or screen effects, not to be
+  // compared one by one: their indices, on --compare-metric, else the primary metrics, else all.
+  const bool screening = spec.sweep_method == "saltelli" || spec.sweep_method == "morris";
+  const int rc = report_bad_input(screening ? "sensitivity" : "compare", [&] {
+    if (screening) {
+      std::vector<std::string> metrics = args.compare_metrics;
+      if (metrics.empty())
+        for (const auto& m : spec.primary_metrics) metrics.push_back(m.name);
+      if (metrics.empty()) metrics.emplace_back();  // every metric
+      for (const auto& m : metrics)
+        analysis::write_sensitivity_report(output, m, "table", std::cout);
     } else {
       analysis::write_compare_report(output, co, std::cout);
     }

@@ -161,8 +161,11 @@ int run_command_line(int argc, char** argv) {
 
   app::SensitivityArgs sensitivity;
   auto* sensitivity_cmd = cli.add_subcommand(
-      "sensitivity", "Sobol' sensitivity indices of a saltelli sweep, per policy and metric");
-  sensitivity_cmd->add_option("file", sensitivity.file, "HDF5 results file of a saltelli sweep")
+      "sensitivity",
+      "Sobol' indices of a saltelli sweep, or Morris elementary effects of a morris sweep, per "
+      "policy and metric");
+  sensitivity_cmd
+      ->add_option("file", sensitivity.file, "HDF5 results file of a saltelli or morris sweep")
       ->required();
   sensitivity_cmd->add_option("--metric", sensitivity.metric, "summary metric; default all");
   sensitivity_cmd->add_option("--format", sensitivity.format, "table or csv")

@@ -411,12 +411,28 @@ void read_sweep(ExperimentSpec& spec, const Document& experiment) {
   const Document sweep = experiment.child("sweep");
   if (!sweep.is_map()) throw InputError(sweep.location(), "experiment.sweep", "expected a map");
   config::check_known_keys(sweep, "experiment.sweep",
-                           {"method", "samples", "parameters", "posterior"});
+                           {"method", "samples", "levels", "parameters", "posterior"});
   if (!sweep.has("method")) missing(sweep, "experiment.sweep", "method");
   const std::string method = sweep.child("method").as_string("experiment.sweep.method");
-  if (method != "grid" && method != "lhs" && method != "saltelli" && method != "uncertainty") {
-    throw InputError(sweep.location("method"), "experiment.sweep.method",
-                     "expected one of: grid, lhs, saltelli, uncertainty; got '" + method + "'");
+  if (method != "grid" && method != "lhs" && method != "saltelli" && method != "morris" &&
+      method != "uncertainty") {
+    throw InputError(
+        sweep.location("method"), "experiment.sweep.method",
+        "expected one of: grid, lhs, saltelli, morris, uncertainty; got '" + method + "'");
+  }
+  if (sweep.has("levels")) {
+    if (method != "morris") {
+      throw InputError(sweep.key_location("levels"), "experiment.sweep.levels",
+                       "levels is only used by method morris");
+    }
+    spec.morris_levels =
+        static_cast<int>(int_in_range(sweep, "levels", "experiment.sweep.levels", 2, 100));
+    if (spec.morris_levels % 2 != 0) {
+      throw InputError(sweep.location("levels"), "experiment.sweep.levels",
+                       "expected an even number of levels (each step then joins two levels of "
+                       "the grid), got " +
+                           std::to_string(spec.morris_levels));
+    }
   }
   spec.sweep_method = method;
   if (method != "uncertainty" && sweep.has("posterior")) {
@@ -426,7 +442,7 @@ void read_sweep(ExperimentSpec& spec, const Document& experiment) {
   if (method == "grid") {
     if (sweep.has("samples")) {
       throw InputError(sweep.key_location("samples"), "experiment.sweep.samples",
-                       "samples is only used by methods lhs, saltelli and uncertainty");
+                       "samples is only used by methods lhs, saltelli, morris and uncertainty");
     }
   } else {
     if (!sweep.has("samples")) missing(sweep, "experiment.sweep", "samples", "method: " + method);
@@ -436,6 +452,8 @@ void read_sweep(ExperimentSpec& spec, const Document& experiment) {
         int_in_range(sweep, "samples", "experiment.sweep.samples", min_samples, kMaxSamples));
     if (method == "saltelli") {
       spec.saltelli_samples = n;
+    } else if (method == "morris") {
+      spec.morris_trajectories = n;
     } else {
       spec.lhs_samples = n;
     }
@@ -498,6 +516,9 @@ std::size_t sample_count(const ExperimentSpec& spec) {
     return static_cast<std::size_t>(spec.lhs_samples);
   if (spec.sweep_method == "saltelli") {
     return static_cast<std::size_t>(spec.saltelli_samples) * (spec.sweep.size() + 2);
+  }
+  if (spec.sweep_method == "morris") {
+    return static_cast<std::size_t>(spec.morris_trajectories) * (spec.sweep.size() + 1);
   }
   std::size_t n = 1;
   for (const SweepParameter& p : spec.sweep) {
@@ -584,6 +605,39 @@ std::vector<ParameterPoint> saltelli_points(const ExperimentSpec& spec) {
   return points;
 }
 
+std::vector<ParameterPoint> morris_points(const ExperimentSpec& spec) {
+  const std::size_t k = spec.sweep.size();
+  const auto levels = static_cast<std::size_t>(spec.morris_levels);
+  const std::size_t jump = levels / 2;  // delta in grid steps: p / (2(p - 1)) of the range
+  const double step = 1.0 / static_cast<double>(levels - 1);
+  // "MORRIS__": a stream apart from the run seeds and the other designs.
+  SplitMix64 rng(mix(spec.seed ^ 0x4D4F525249535F5Full));
+  std::vector<ParameterPoint> points;
+  points.reserve(static_cast<std::size_t>(spec.morris_trajectories) * (k + 1));
+  const auto point_at = [&](const std::vector<std::size_t>& grid) {
+    ParameterPoint point;
+    point.reserve(k);
+    for (std::size_t i = 0; i < k; ++i)
+      point.emplace_back(spec.sweep[i].key_path,
+                         in_range(spec.sweep[i], static_cast<double>(grid[i]) * step));
+    return point;
+  };
+  for (int t = 0; t < spec.morris_trajectories; ++t) {
+    std::vector<std::size_t> grid(k);
+    for (auto& g : grid) g = rng.below(levels);
+    std::vector<std::size_t> order(k);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    for (std::size_t i = k; i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+    points.push_back(point_at(grid));
+    for (const std::size_t i : order) {
+      // Up from the lower half of the grid, down from the upper half: always inside the range.
+      grid[i] = grid[i] < jump ? grid[i] + jump : grid[i] - jump;
+      points.push_back(point_at(grid));
+    }
+  }
+  return points;
+}
+
 }  // namespace
 
 bool is_experiment_file(const fs::path& file) {
@@ -647,6 +701,7 @@ std::vector<ParameterPoint> sweep_points(const ExperimentSpec& spec) {
     return points;
   }
   if (spec.sweep_method == "saltelli") return saltelli_points(spec);
+  if (spec.sweep_method == "morris") return morris_points(spec);
   // grid: sample s in mixed radix, the last parameter varying fastest.
   for (std::size_t s = 0; s < n; ++s) {
     std::size_t rest = s;

@@ -20,9 +20,11 @@
 // applied without its `extends` chain: an overlay cannot bring in another base and silently undo
 // what the experiment's base changed.
 //     sweep:                            # optional
-//       method: grid                    # grid | lhs | saltelli | uncertainty
+//       method: grid                    # grid | lhs | saltelli | morris | uncertainty
 //       samples: 8                      # lhs, uncertainty: the points; saltelli: N, the base
-//       samples parameters:
+//                                       #   samples; morris: r, the trajectories
+//       levels: 4                       # morris only: the grid of each range (even, 2-100)
+//       parameters:
 //         hotline.call_takers: [100, 200, 300]  # grid: the values; otherwise [low, high]
 //       posterior:                      # uncertainty only, optional: a calibration's posterior
 //         calibration: targets/guangzhou-baseline.yaml
@@ -82,11 +84,14 @@ struct ExperimentSpec {
   std::optional<double> population_scale;
   SourceLoc days_loc;
   SourceLoc population_scale_loc;
-  std::string sweep_method = "none";  // none | grid | lhs | saltelli | uncertainty
+  std::string sweep_method = "none";  // none | grid | lhs | saltelli | morris | uncertainty
   int lhs_samples = 0;                // lhs and uncertainty: the points
   // N, the base samples of a saltelli design: it has N(k+2) points for k parameters. The analysis
   // needs N (and the parameter order) to rebuild the design's blocks, so `govsim run` records it.
   int saltelli_samples = 0;
+  // A morris design: r trajectories of k + 1 points on a grid of p levels per range.
+  int morris_trajectories = 0;
+  int morris_levels = 4;
   std::vector<SweepParameter> sweep;
   std::optional<PosteriorSample> posterior;  // uncertainty sweeps only
   std::vector<PrimaryMetric> primary_metrics;
@@ -121,6 +126,12 @@ using ParameterPoint = std::vector<std::pair<std::string, double>>;
 // quasi-random points estimate the indices with several times less error than independent
 // uniform draws for the same N, best when N is a power of two. The scramble is integer
 // arithmetic, so the design is the same on every platform, and a larger N keeps the first rows.
+// morris: the elementary-effects design of Morris (1991) with r = `morris_trajectories`
+// trajectories on a grid of p = `morris_levels` levels per range (0, 1/(p-1), ..., 1 of it). Each
+// trajectory starts at a random grid point and moves one parameter at a time, in a random order,
+// by delta = p / (2(p - 1)) of its range: up from the lower half of the grid, down from the upper
+// half, so every step joins level g and g + p/2. Sample s = t(k + 1) + m is step m of
+// trajectory t. Drawn from its own splitmix64 stream of the master seed.
 std::vector<ParameterPoint> sweep_points(const ExperimentSpec& spec);
 
 // The most parameters a saltelli sweep may have (the Sobol' table has 2 x this many dimensions).

@@ -153,7 +153,8 @@ void write_double_attribute(hid_t obj, const std::string& name, double value) {
 // these are the experiment runner's; a record declares its own (RunRecord::numeric_attributes).
 bool engine_numeric_attribute(std::string_view name) {
   static constexpr std::string_view kNumeric[] = {
-      "replicate", "sample", "seed", "master_seed", "saltelli_base_samples", "wall_seconds"};
+      "replicate",           "sample",        "seed",        "master_seed", "saltelli_base_samples",
+      "morris_trajectories", "morris_levels", "wall_seconds"};
   return name.starts_with("parameter:") ||
          std::find(std::begin(kNumeric), std::end(kNumeric), name) != std::end(kNumeric);
 }

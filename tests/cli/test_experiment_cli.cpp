@@ -195,6 +195,29 @@ TEST_CASE("a saltelli sweep runs N(k+2) points and govsim sensitivity reports bo
   CHECK(bad.code == 2);
 }
 
+TEST_CASE("a morris sweep runs r(k+1) points and govsim sensitivity reports elementary effects",
+          "[cli][experiment][sensitivity][morris]") {
+  const test::TempDir tmp;
+  const fs::path out = tmp.path() / "morris.h5";
+  const auto r =
+      test::run_govsim({"run", (test::source_dir() / "tests/data/experiment/morris.yaml").string(),
+                        "-o", out.string(), "--no-progress", "--compare-metric", "resolution_rate"},
+                       tmp.path());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(analysis::ResultsFile(out).runs().size() == 4 * (2 + 1));
+  // The run prints the indices of the metric asked for, not a table per metric.
+  CHECK(r.out.find("resolution_rate [1]") != std::string::npos);
+  CHECK(r.out.find("satisfaction_rate [1]") == std::string::npos);
+  const auto s = test::run_govsim(
+      {"sensitivity", out.string(), "--metric", "resolution_rate", "--format", "csv"}, tmp.path());
+  INFO(s.err);
+  REQUIRE(s.code == 0);
+  CHECK(s.out.rfind("metric,policy,parameter,mu_star,mu,sigma,effects\n", 0) == 0);
+  CHECK(s.out.find("resolution_rate,baseline,hotline.classification_error,") != std::string::npos);
+  CHECK(s.out.find("resolution_rate,baseline,routing.transfer_delay_h,") != std::string::npos);
+}
+
 TEST_CASE(
     "an uncertainty experiment runs every policy on every draw and compare reads it over "
     "the draws",

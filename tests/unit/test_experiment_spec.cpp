@@ -263,13 +263,14 @@ TEST_CASE("sweep errors point at the offending line", "[unit][experiment]") {
   };
   CHECK(error("    method: sobol\n    parameters: {x: [1]}\n") ==
         exp +
-            ":7:13: experiment.sweep.method: expected one of: grid, lhs, saltelli, uncertainty; "
-            "got 'sobol'");
+            ":7:13: experiment.sweep.method: expected one of: grid, lhs, saltelli, morris, "
+            "uncertainty; got 'sobol'");
   CHECK(error("    parameters: {x: [1]}\n") ==
         exp + ":7:5: experiment.sweep.method: missing required key 'method'");
   CHECK(error("    method: grid\n    samples: 3\n    parameters: {x: [1]}\n") ==
         exp +
-            ":8:5: experiment.sweep.samples: samples is only used by methods lhs, saltelli and "
+            ":8:5: experiment.sweep.samples: samples is only used by methods lhs, saltelli, morris "
+            "and "
             "uncertainty");
   CHECK(error("    method: lhs\n    parameters: {x: [1, 2]}\n") ==
         exp + ":7:5: experiment.sweep.samples: missing required key 'samples' (method: lhs)");
