@@ -18,6 +18,7 @@ class CsvTable {
 
   std::size_t rows() const { return rows_.size(); }
   std::size_t columns() const { return header_.size(); }
+  const std::vector<std::string>& header() const { return header_; }
   // Column index by header name; throws InputError naming the file if absent.
   std::size_t column(std::string_view name) const;
   const std::string& text(std::size_t row, std::size_t col) const { return rows_[row][col]; }

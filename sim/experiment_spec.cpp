@@ -1,5 +1,6 @@
 #include "sim/experiment_spec.hpp"
 
+#include "sim/csv.hpp"
 #include "sim/spec_input.hpp"
 
 #include <algorithm>
@@ -407,18 +408,63 @@ void read_posterior(ExperimentSpec& spec, const Document& sweep) {
   spec.posterior = std::move(posterior);
 }
 
+// A user's design: a CSV file whose header names the key paths and whose rows are the points
+// (finite numbers; errors at the file's line and column). Nothing else is read from the sweep.
+void read_design(ExperimentSpec& spec, const Document& sweep) {
+  spec.sweep_method = "design";
+  for (const char* other : {"samples", "levels", "parameters", "posterior"}) {
+    if (sweep.has(other)) {
+      throw InputError(sweep.key_location(other), std::string("experiment.sweep.") + other,
+                       std::string(other) +
+                           " is not used by method design: the file's header "
+                           "names the parameters and its rows are the points");
+    }
+  }
+  if (!sweep.has("file")) missing(sweep, "experiment.sweep", "file", "method: design");
+  spec.design_file = named_file(spec, sweep.child("file"), "experiment.sweep.file");
+  const CsvTable table = CsvTable::load(spec.design_file);
+  const SourceLoc at = sweep.location("file");
+  for (const std::string& key : table.header()) {
+    if (key.empty())
+      throw InputError({table.file(), 1, 0}, "", "an empty column name (a scenario key path)");
+    spec.sweep.push_back({key, {}, at});
+  }
+  if (table.rows() == 0 || table.rows() > static_cast<std::size_t>(kMaxSamples)) {
+    throw InputError({table.file(), 0, 0}, "",
+                     "expected 1 to " + std::to_string(kMaxSamples) + " rows of points, got " +
+                         std::to_string(table.rows()));
+  }
+  for (std::size_t r = 0; r < table.rows(); ++r) {
+    std::vector<double>& row = spec.design_rows.emplace_back();
+    for (std::size_t c = 0; c < table.columns(); ++c) {
+      row.push_back(table.number(r, c));
+      if (!std::isfinite(row.back()))
+        throw InputError({table.file(), table.line(r), 0}, table.header()[c],
+                         "expected a finite number, got '" + table.text(r, c) + "'");
+    }
+  }
+}
+
 void read_sweep(ExperimentSpec& spec, const Document& experiment) {
   const Document sweep = experiment.child("sweep");
   if (!sweep.is_map()) throw InputError(sweep.location(), "experiment.sweep", "expected a map");
   config::check_known_keys(sweep, "experiment.sweep",
-                           {"method", "samples", "levels", "parameters", "posterior"});
+                           {"method", "samples", "levels", "file", "parameters", "posterior"});
   if (!sweep.has("method")) missing(sweep, "experiment.sweep", "method");
   const std::string method = sweep.child("method").as_string("experiment.sweep.method");
   if (method != "grid" && method != "lhs" && method != "saltelli" && method != "morris" &&
-      method != "uncertainty") {
+      method != "uncertainty" && method != "design") {
     throw InputError(
         sweep.location("method"), "experiment.sweep.method",
-        "expected one of: grid, lhs, saltelli, morris, uncertainty; got '" + method + "'");
+        "expected one of: grid, lhs, saltelli, morris, uncertainty, design; got '" + method + "'");
+  }
+  if (method == "design") {
+    read_design(spec, sweep);
+    return;
+  }
+  if (sweep.has("file")) {
+    throw InputError(sweep.key_location("file"), "experiment.sweep.file",
+                     "file is only used by method design");
   }
   if (sweep.has("levels")) {
     if (method != "morris") {
@@ -520,6 +566,7 @@ std::size_t sample_count(const ExperimentSpec& spec) {
   if (spec.sweep_method == "morris") {
     return static_cast<std::size_t>(spec.morris_trajectories) * (spec.sweep.size() + 1);
   }
+  if (spec.sweep_method == "design") return spec.design_rows.size();
   std::size_t n = 1;
   for (const SweepParameter& p : spec.sweep) {
     // Saturate: the caller only compares with a limit.
@@ -702,6 +749,13 @@ std::vector<ParameterPoint> sweep_points(const ExperimentSpec& spec) {
   }
   if (spec.sweep_method == "saltelli") return saltelli_points(spec);
   if (spec.sweep_method == "morris") return morris_points(spec);
+  if (spec.sweep_method == "design") {
+    for (std::size_t s = 0; s < n; ++s) {
+      for (std::size_t j = 0; j < spec.sweep.size(); ++j)
+        points[s].emplace_back(spec.sweep[j].key_path, spec.design_rows[s][j]);
+    }
+    return points;
+  }
   // grid: sample s in mixed radix, the last parameter varying fastest.
   for (std::size_t s = 0; s < n; ++s) {
     std::size_t rest = s;

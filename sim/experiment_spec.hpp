@@ -20,10 +20,11 @@
 // applied without its `extends` chain: an overlay cannot bring in another base and silently undo
 // what the experiment's base changed.
 //     sweep:                            # optional
-//       method: grid                    # grid | lhs | saltelli | morris | uncertainty
+//       method: grid                    # grid | lhs | saltelli | morris | uncertainty | design
 //       samples: 8                      # lhs, uncertainty: the points; saltelli: N, the base
 //                                       #   samples; morris: r, the trajectories
 //       levels: 4                       # morris only: the grid of each range (even, 2-100)
+//       file: design.csv                # design only: one column per key path, a row per point
 //       parameters:
 //         hotline.call_takers: [100, 200, 300]  # grid: the values; otherwise [low, high]
 //       posterior:                      # uncertainty only, optional: a calibration's posterior
@@ -84,14 +85,18 @@ struct ExperimentSpec {
   std::optional<double> population_scale;
   SourceLoc days_loc;
   SourceLoc population_scale_loc;
-  std::string sweep_method = "none";  // none | grid | lhs | saltelli | morris | uncertainty
-  int lhs_samples = 0;                // lhs and uncertainty: the points
+  // none | grid | lhs | saltelli | morris | uncertainty | design
+  std::string sweep_method = "none";
+  int lhs_samples = 0;  // lhs and uncertainty: the points
   // N, the base samples of a saltelli design: it has N(k+2) points for k parameters. The analysis
   // needs N (and the parameter order) to rebuild the design's blocks, so `govsim run` records it.
   int saltelli_samples = 0;
   // A morris design: r trajectories of k + 1 points on a grid of p levels per range.
   int morris_trajectories = 0;
   int morris_levels = 4;
+  // A user's design: the points, one row per sample, columns in `sweep` order.
+  std::filesystem::path design_file;
+  std::vector<std::vector<double>> design_rows;
   std::vector<SweepParameter> sweep;
   std::optional<PosteriorSample> posterior;  // uncertainty sweeps only
   std::vector<PrimaryMetric> primary_metrics;
@@ -132,6 +137,7 @@ using ParameterPoint = std::vector<std::pair<std::string, double>>;
 // by delta = p / (2(p - 1)) of its range: up from the lower half of the grid, down from the upper
 // half, so every step joins level g and g + p/2. Sample s = t(k + 1) + m is step m of
 // trajectory t. Drawn from its own splitmix64 stream of the master seed.
+// design: the rows of the user's CSV file, in file order.
 std::vector<ParameterPoint> sweep_points(const ExperimentSpec& spec);
 
 // The most parameters a saltelli sweep may have (the Sobol' table has 2 x this many dimensions).

@@ -195,6 +195,28 @@ TEST_CASE("a saltelli sweep runs N(k+2) points and govsim sensitivity reports bo
   CHECK(bad.code == 2);
 }
 
+TEST_CASE("a design from a CSV file runs its rows as the sweep's points", "[cli][experiment]") {
+  const test::TempDir tmp;
+  const fs::path out = tmp.path() / "design.h5";
+  const auto r =
+      test::run_govsim({"run", (test::source_dir() / "tests/data/experiment/design.yaml").string(),
+                        "-o", out.string(), "--no-progress"},
+                       tmp.path());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const analysis::ResultsFile file(out);
+  REQUIRE(file.runs().size() == 3 * 2);
+  const std::vector<std::pair<std::string, std::string>> rows = {
+      {"0.1", "12"}, {"0.3", "24"}, {"0.45", "6"}};
+  for (const auto& run : file.runs()) {
+    REQUIRE(run.sample.has_value());
+    const auto& [error, delay] = rows.at(static_cast<std::size_t>(*run.sample));
+    CHECK(*analysis::find_attribute(run.attributes, "parameter:hotline.classification_error") ==
+          error);
+    CHECK(*analysis::find_attribute(run.attributes, "parameter:routing.transfer_delay_h") == delay);
+  }
+}
+
 TEST_CASE("a morris sweep runs r(k+1) points and govsim sensitivity reports elementary effects",
           "[cli][experiment][sensitivity][morris]") {
   const test::TempDir tmp;

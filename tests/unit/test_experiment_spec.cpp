@@ -264,7 +264,7 @@ TEST_CASE("sweep errors point at the offending line", "[unit][experiment]") {
   CHECK(error("    method: sobol\n    parameters: {x: [1]}\n") ==
         exp +
             ":7:13: experiment.sweep.method: expected one of: grid, lhs, saltelli, morris, "
-            "uncertainty; got 'sobol'");
+            "uncertainty, design; got 'sobol'");
   CHECK(error("    parameters: {x: [1]}\n") ==
         exp + ":7:5: experiment.sweep.method: missing required key 'method'");
   CHECK(error("    method: grid\n    samples: 3\n    parameters: {x: [1]}\n") ==
