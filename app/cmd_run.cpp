@@ -361,6 +361,18 @@ int run_experiment(const RunArgs& args) {
                        {"base_scenario_yaml", spec.base.to_yaml()},
                        {"master_seed", std::to_string(spec.seed)},
                        {"wall_seconds", fmt::format("{}", std::round(wall * 1000) / 1000)}};
+  if (!spec.sweep.empty()) {
+    // The sweep's parameters as data: how each was drawn (its range or distribution).
+    std::string swept;
+    for (const auto& p : spec.sweep)
+      swept += p.key_path + ": " +
+               (spec.sweep_method == "design" ? "from " + spec.design_file.string()
+                : spec.sweep_method == "grid" ? "grid of " + std::to_string(p.values.size())
+                                              : p.describe()) +
+               "\n";
+    root.emplace_back("sweep_method", spec.sweep_method);
+    root.emplace_back("sweep_parameters", swept);
+  }
   if (!spec.primary_metrics.empty()) {
     root.emplace_back("primary_metrics", primary_metrics_attribute(spec));
     root.emplace_back("multiple_comparisons", spec.multiple_comparisons);

@@ -3,6 +3,8 @@
 #include "sim/csv.hpp"
 #include "sim/spec_input.hpp"
 
+#include <boost/math/distributions/normal.hpp>
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -356,11 +358,71 @@ void read_policies(ExperimentSpec& spec, const Document& experiment) {
   }
 }
 
+// `key: {distribution: D, ...}`: the numbers of D into p.values (and p.weights), checked.
+void read_distribution(const ExperimentSpec& spec, const Document& node, const std::string& path,
+                       SweepParameter& p) {
+  if (spec.sweep_method != "lhs" && spec.sweep_method != "saltelli" &&
+      spec.sweep_method != "uncertainty") {
+    throw InputError(p.loc, path,
+                     "distributions are drawn by methods lhs, saltelli and uncertainty; method " +
+                         spec.sweep_method + " takes " +
+                         (spec.sweep_method == "grid" ? "a list of values" : "[low, high]"));
+  }
+  if (!node.has("distribution")) missing(node, path, "distribution");
+  p.distribution = node.child("distribution").as_string(path + ".distribution");
+  const auto number = [&](const char* key) {
+    if (!node.has(key)) missing(node, path, key, "distribution: " + p.distribution);
+    const double v = node.child(key).as_double(path + "." + key);
+    p.values.push_back(v);
+    return v;
+  };
+  const auto fail = [&](const std::string& why) { throw InputError(p.loc, path, why); };
+  if (p.distribution == "uniform") {
+    config::check_known_keys(node, path, {"distribution", "low", "high"});
+    if (!(number("low") < number("high"))) fail("expected low < high");
+  } else if (p.distribution == "normal") {
+    config::check_known_keys(node, path, {"distribution", "mean", "sd"});
+    number("mean");
+    if (!(number("sd") > 0)) fail("expected sd > 0");
+  } else if (p.distribution == "triangular") {
+    config::check_known_keys(node, path, {"distribution", "low", "mode", "high"});
+    const double low = number("low"), mode = number("mode"), high = number("high");
+    if (!(low <= mode && mode <= high && low < high))
+      fail("expected low <= mode <= high, low < high");
+  } else if (p.distribution == "discrete") {
+    config::check_known_keys(node, path, {"distribution", "values", "weights"});
+    if (!node.has("values")) missing(node, path, "values", "distribution: discrete");
+    for (const Document& v : node.child("values").as_list(path + ".values"))
+      p.values.push_back(v.as_double(path + ".values"));
+    if (p.values.empty()) fail("expected at least one value");
+    if (node.has("weights")) {
+      double total = 0;
+      for (const Document& w : node.child("weights").as_list(path + ".weights")) {
+        p.weights.push_back(w.as_double(path + ".weights"));
+        if (!(p.weights.back() >= 0)) fail("expected weights >= 0");
+        total += p.weights.back();
+      }
+      if (p.weights.size() != p.values.size() || !(total > 0))
+        fail("expected one weight per value, not all zero");
+    }
+  } else {
+    throw InputError(
+        node.location("distribution"), path + ".distribution",
+        "expected one of: uniform, normal, triangular, discrete; got '" + p.distribution + "'");
+  }
+}
+
 void read_sweep_parameter(ExperimentSpec& spec, const Document& parameters,
                           const std::string& key) {
   const std::string path = "experiment.sweep.parameters." + key;
   const Document node = parameters.child(key);
-  SweepParameter p{key, {}, node.location()};
+  SweepParameter p{key, {}, node.location(), "uniform", {}};
+  if (node.is_map()) {
+    read_distribution(spec, node, path, p);
+    (void)spec.base.with_value(key, p.quantile(0.5), p.loc);
+    spec.sweep.push_back(std::move(p));
+    return;
+  }
   for (const Document& v : node.as_list(path)) p.values.push_back(v.as_double(path));
   if (spec.sweep_method == "grid" && p.values.empty()) {
     throw InputError(p.loc, path, "expected a list of at least one value");
@@ -427,7 +489,7 @@ void read_design(ExperimentSpec& spec, const Document& sweep) {
   for (const std::string& key : table.header()) {
     if (key.empty())
       throw InputError({table.file(), 1, 0}, "", "an empty column name (a scenario key path)");
-    spec.sweep.push_back({key, {}, at});
+    spec.sweep.push_back({key, {}, at, "uniform", {}});
   }
   if (table.rows() == 0 || table.rows() > static_cast<std::size_t>(kMaxSamples)) {
     throw InputError({table.file(), 0, 0}, "",
@@ -614,11 +676,6 @@ std::string padded(int n) {
   return s.size() >= 3 ? s : std::string(3 - s.size(), '0') + s;
 }
 
-// A value of p's range [low, high] from u in [0, 1).
-double in_range(const SweepParameter& p, double u) {
-  return std::min(p.values[0] + u * (p.values[1] - p.values[0]), p.values[1]);
-}
-
 std::vector<ParameterPoint> saltelli_points(const ExperimentSpec& spec) {
   const std::size_t n = static_cast<std::size_t>(spec.saltelli_samples);
   const std::size_t k = spec.sweep.size();
@@ -632,8 +689,8 @@ std::vector<ParameterPoint> saltelli_points(const ExperimentSpec& spec) {
   std::vector<double> a(n * k), b(n * k);  // row-major: row j, parameter i at j * k + i
   for (std::size_t j = 0; j < n; ++j, sobol.advance()) {
     for (std::size_t i = 0; i < k; ++i) {
-      a[j * k + i] = in_range(spec.sweep[i], sobol.coordinate(i));
-      b[j * k + i] = in_range(spec.sweep[i], sobol.coordinate(k + i));
+      a[j * k + i] = spec.sweep[i].quantile(sobol.coordinate(i));
+      b[j * k + i] = spec.sweep[i].quantile(sobol.coordinate(k + i));
     }
   }
   std::vector<ParameterPoint> points;
@@ -666,7 +723,7 @@ std::vector<ParameterPoint> morris_points(const ExperimentSpec& spec) {
     point.reserve(k);
     for (std::size_t i = 0; i < k; ++i)
       point.emplace_back(spec.sweep[i].key_path,
-                         in_range(spec.sweep[i], static_cast<double>(grid[i]) * step));
+                         spec.sweep[i].quantile(static_cast<double>(grid[i]) * step));
     return point;
   };
   for (int t = 0; t < spec.morris_trajectories; ++t) {
@@ -729,8 +786,10 @@ std::vector<ParameterPoint> sweep_points(const ExperimentSpec& spec) {
       const double low = p.values[0];
       const double width = (p.values[1] - low) / static_cast<double>(n);
       for (std::size_t s = 0; s < n; ++s) {
-        const double v = low + (static_cast<double>(stratum[s]) + rng.uniform()) * width;
-        points[s].emplace_back(p.key_path, std::min(v, p.values[1]));
+        const double u = static_cast<double>(stratum[s]) + rng.uniform();
+        const double v = p.distribution == "uniform" ? std::min(low + u * width, p.values[1])
+                                                     : p.quantile(u / static_cast<double>(n));
+        points[s].emplace_back(p.key_path, v);
       }
     }
     if (spec.posterior) {
@@ -768,6 +827,48 @@ std::vector<ParameterPoint> sweep_points(const ExperimentSpec& spec) {
     }
   }
   return points;
+}
+
+double SweepParameter::quantile(double u) const {
+  if (distribution == "normal") {
+    // Clamped an ulp-scale away from 0 and 1, where the normal's quantile is infinite.
+    const double p = std::clamp(u, 1e-12, 1 - 1e-12);
+    return boost::math::quantile(boost::math::normal(values[0], values[1]), p);
+  }
+  if (distribution == "triangular") {
+    const double a = values[0], c = values[1], b = values[2];
+    const double at_mode = (c - a) / (b - a);
+    return u < at_mode ? a + std::sqrt(u * (b - a) * (c - a))
+                       : b - std::sqrt((1 - u) * (b - a) * (b - c));
+  }
+  if (distribution == "discrete") {
+    double total = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) total += weights.empty() ? 1.0 : weights[i];
+    double cumulative = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      cumulative += weights.empty() ? 1.0 : weights[i];
+      if (u * total < cumulative) return values[i];
+    }
+    return values.back();
+  }
+  return std::min(values[0] + u * (values[1] - values[0]), values[1]);
+}
+
+std::string SweepParameter::describe() const {
+  const auto num = [](double v) { return config::format_number(v); };
+  if (distribution == "normal")
+    return "normal(mean " + num(values[0]) + ", sd " + num(values[1]) + ")";
+  if (distribution == "triangular")
+    return "triangular(low " + num(values[0]) + ", mode " + num(values[1]) + ", high " +
+           num(values[2]) + ")";
+  std::string list;
+  for (std::size_t i = 0; i < values.size(); ++i) list += (i ? ", " : "") + num(values[i]);
+  if (distribution == "discrete") {
+    std::string w;
+    for (std::size_t i = 0; i < weights.size(); ++i) w += (i ? ", " : "") + num(weights[i]);
+    return "discrete(values " + list + (w.empty() ? "" : "; weights " + w) + ")";
+  }
+  return "uniform [" + list + "]";
 }
 
 std::string RunPlan::name() const {

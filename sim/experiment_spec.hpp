@@ -67,8 +67,18 @@ struct PrimaryMetric {
 
 struct SweepParameter {
   std::string key_path;        // into the scenario, e.g. `hotline.call_takers`
-  std::vector<double> values;  // grid: the values; lhs and saltelli: {low, high}
+  std::vector<double> values;  // grid: the values; else the distribution's numbers (below)
   SourceLoc loc;               // of the values in the experiment file
+  // How lhs, saltelli and uncertainty sweeps draw the parameter, written `key: [low, high]`
+  // (uniform) or `key: {distribution: D, ...}`: uniform {low, high}, normal {mean, sd},
+  // triangular {low, mode, high}, discrete {the values} with `weights` (equal when absent).
+  std::string distribution = "uniform";
+  std::vector<double> weights;
+
+  // The value at cumulative probability u in [0, 1) (the inverse distribution function).
+  double quantile(double u) const;
+  // "uniform [0, 1]", "normal(mean 5, sd 2)", ...: how the results file records the draw.
+  std::string describe() const;
 };
 
 struct ExperimentSpec {

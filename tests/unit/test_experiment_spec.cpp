@@ -333,7 +333,8 @@ ExperimentSpec saltelli_spec(int base_samples, const std::vector<std::pair<doubl
   spec.sweep_method = "saltelli";
   spec.saltelli_samples = base_samples;
   for (std::size_t i = 0; i < ranges.size(); ++i) {
-    spec.sweep.push_back({"p" + std::to_string(i), {ranges[i].first, ranges[i].second}, {}});
+    spec.sweep.push_back(
+        {"p" + std::to_string(i), {ranges[i].first, ranges[i].second}, {}, "uniform", {}});
   }
   return spec;
 }
@@ -611,4 +612,64 @@ TEST_CASE("uncertainty sweep errors point at the offending line",
              Catch::Contains("posterior is only used by method uncertainty"));
   CHECK_THAT(error_of(dir.write("g.yaml", head + "  multiple_comparisons: bonferroni\n")),
              Catch::Contains("expected holm or bh, got 'bonferroni'"));
+}
+
+TEST_CASE("sampled parameters follow their distributions", "[unit][experiment]") {
+  TempDir dir;
+  const auto spec = sim::load_experiment(dir.write(
+      "exp.yaml", std::string(kHeader) +
+                      "  policies: {a: {}}\n  sweep:\n    method: lhs\n    samples: 2000\n"
+                      "    parameters:\n"
+                      "      hotline.call_takers: {distribution: normal, mean: 50, sd: 4}\n"
+                      "      whistle.quota: {distribution: triangular, low: 0, mode: 1, high: 4}\n"
+                      "      hotline.x: {distribution: discrete, values: [1, 2, 3], weights: "
+                      "[1, 0, 3]}\n"));
+  REQUIRE(spec.sweep.size() == 3);
+  const auto& normal = spec.sweep[0];
+  CHECK(normal.quantile(0.5) == Approx(50));
+  CHECK(normal.quantile(0.975) == Approx(50 + 1.959964 * 4));
+  CHECK(std::isfinite(normal.quantile(0.0)));
+  const auto& tri = spec.sweep[1];
+  CHECK(tri.quantile(0.25) == Approx(1));  // F(mode) = (mode - low) / (high - low)
+  CHECK(tri.quantile(0) == Approx(0));
+  const auto& discrete = spec.sweep[2];
+  CHECK(discrete.quantile(0.2) == 1);
+  CHECK(discrete.quantile(0.3) == 3);  // weight 0: never 2
+  CHECK(discrete.describe() == "discrete(values 1, 2, 3; weights 1, 0, 3)");
+  // A Latin hypercube through the quantiles: the sample's moments are the distribution's.
+  const auto points = sim::sweep_points(spec);
+  double sum = 0, sq = 0, tri_sum = 0, threes = 0;
+  for (const auto& p : points) {
+    sum += p[0].second;
+    sq += p[0].second * p[0].second;
+    tri_sum += p[1].second;
+    threes += p[2].second == 3 ? 1 : 0;
+    CHECK(p[2].second != 2);
+  }
+  const double n = static_cast<double>(points.size());
+  CHECK(sum / n == Approx(50).margin(0.01));
+  CHECK(std::sqrt(sq / n - (sum / n) * (sum / n)) == Approx(4).epsilon(0.01));
+  CHECK(tri_sum / n == Approx(5.0 / 3).epsilon(0.01));  // (low + mode + high) / 3
+  CHECK(threes / n == Approx(0.75).margin(0.001));
+}
+
+TEST_CASE("a distribution is refused where it cannot be drawn, at its line", "[unit][experiment]") {
+  TempDir dir;
+  const std::string exp = dir.str("exp.yaml");
+  auto error = [&](const std::string& method, const std::string& parameter) {
+    return error_of(dir.write(
+        "exp.yaml", std::string(kHeader) + "  policies: {a: {}}\n  sweep:\n    method: " + method +
+                        "\n    samples: 4\n    parameters:\n" +
+                        "      hotline.call_takers: " + parameter + "\n"));
+  };
+  CHECK(error("morris", "{distribution: normal, mean: 5, sd: 1}") ==
+        exp +
+            ":10:28: experiment.sweep.parameters.hotline.call_takers: distributions are drawn by "
+            "methods lhs, saltelli and uncertainty; method morris takes [low, high]");
+  CHECK(error("lhs", "{distribution: normal, mean: 5, sd: 0}") ==
+        exp + ":10:28: experiment.sweep.parameters.hotline.call_takers: expected sd > 0");
+  CHECK(error("lhs", "{distribution: lognormal, mean: 5, sd: 1}") ==
+        exp +
+            ":10:43: experiment.sweep.parameters.hotline.call_takers.distribution: expected one "
+            "of: uniform, normal, triangular, discrete; got 'lognormal'");
 }

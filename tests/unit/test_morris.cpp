@@ -16,7 +16,9 @@ sim::ExperimentSpec morris_spec(int trajectories, int levels) {
   spec.morris_trajectories = trajectories;
   spec.morris_levels = levels;
   spec.seed = 11;
-  spec.sweep = {{"a", {0, 2}, {}}, {"b", {0, 10}, {}}, {"c", {0, 1}, {}}};
+  spec.sweep = {{"a", {0, 2}, {}, "uniform", {}},
+                {"b", {0, 10}, {}, "uniform", {}},
+                {"c", {0, 1}, {}, "uniform", {}}};
   return spec;
 }
 

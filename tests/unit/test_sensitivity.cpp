@@ -44,7 +44,8 @@ sim::ExperimentSpec saltelli_spec(int base_samples,
   spec.sweep_method = "saltelli";
   spec.saltelli_samples = base_samples;
   for (std::size_t i = 0; i < ranges.size(); ++i) {
-    spec.sweep.push_back({"x" + std::to_string(i + 1), {ranges[i].first, ranges[i].second}, {}});
+    spec.sweep.push_back(
+        {"x" + std::to_string(i + 1), {ranges[i].first, ranges[i].second}, {}, "uniform", {}});
   }
   return spec;
 }
