@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <limits>
 #include <tuple>
@@ -111,12 +110,6 @@ std::vector<double> ticks(double lo, double hi, int target) {
   const auto last = static_cast<long long>(std::floor(hi / step + 1e-9));
   for (long long k = first; k <= last; ++k) out.push_back(static_cast<double>(k) * step);
   return out;
-}
-
-const char* category_colour(std::size_t i) {
-  static constexpr std::array<const char*, 8> kOkabeIto = {
-      "#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442"};
-  return kOkabeIto[i % kOkabeIto.size()];
 }
 
 std::string forest_plot(const std::string& title, const std::string& unit,

@@ -13,8 +13,6 @@ namespace analysis::svg {
 std::string escape(std::string_view text);
 // Axis ticks covering [lo, hi], 1, 2 or 5 times a power of ten apart, about `target` of them.
 std::vector<double> ticks(double lo, double hi, int target = 5);
-// A category's colour (Okabe-Ito: told apart with the common colour-vision deficiencies).
-const char* category_colour(std::size_t i);
 
 // A paired difference and its interval, one row of a forest plot.
 struct ForestRow {
