@@ -51,11 +51,13 @@ struct Outputs {
   const std::vector<double>& a;
   const std::vector<double>& b;
   const std::vector<std::vector<double>>& ab;
+  const std::vector<std::vector<double>>& ba;  // empty: no second order
 };
 
-// S1 and ST of every parameter from the given rows (a bootstrap resample repeats rows).
+// S1 and ST of every parameter from the given rows (a bootstrap resample repeats rows), and S2
+// (k x k, i < j) when the outputs have the BA_i blocks.
 void estimate(const Outputs& y, const std::vector<std::size_t>& rows, std::vector<double>& s1,
-              std::vector<double>& st) {
+              std::vector<double>& st, std::vector<std::vector<double>>& s2) {
   const auto n = static_cast<double>(rows.size());
   double sum = 0.0;
   for (std::size_t r : rows) sum += y.a[r] + y.b[r];
@@ -82,6 +84,18 @@ void estimate(const Outputs& y, const std::vector<std::size_t>& rows, std::vecto
     }
     s1[i] = defined ? first / n / variance : kNaN;
     st[i] = defined ? total / (2.0 * n) / variance : kNaN;
+  }
+  if (y.ba.empty()) return;
+  const std::size_t k = y.ab.size();
+  s2.assign(k, std::vector<double>(k, kNaN));
+  for (std::size_t i = 0; i < k; ++i) {
+    for (std::size_t j = i + 1; j < k; ++j) {
+      double joint = 0.0;
+      for (std::size_t r : rows)
+        joint +=
+            (y.ba[i][r] - centre) * (y.ab[j][r] - centre) - (y.a[r] - centre) * (y.b[r] - centre);
+      s2[i][j] = defined ? joint / n / variance - s1[i] - s1[j] : kNaN;
+    }
   }
 }
 
@@ -126,7 +140,9 @@ struct Sweep {
   std::vector<std::string> policies;
   std::size_t failures = 0;
 
-  std::size_t samples() const { return base * (parameters.size() + 2); }
+  bool second_order = false;  // the design has the BA_i blocks too
+  std::size_t blocks() const { return (second_order ? 2 : 1) * parameters.size() + 2; }
+  std::size_t samples() const { return base * blocks(); }
 };
 
 [[noreturn]] void not_saltelli(const ResultsFile& file, const RunInfo& run,
@@ -167,7 +183,8 @@ std::pair<std::size_t, std::vector<std::string>> run_design(const ResultsFile& f
 std::string block_name(std::size_t block, const std::vector<std::string>& parameters) {
   if (block == 0) return "A";
   if (block == 1) return "B";
-  return "AB(" + parameters[block - 2] + ")";
+  const std::size_t k = parameters.size();
+  return (block < k + 2 ? "AB(" : "BA(") + parameters[(block - 2) % k] + ")";
 }
 
 // Checks that the policy's runs follow the design: one set of values per sample, and AB_i equal
@@ -190,17 +207,21 @@ void check_design(const Sweep& sweep, const std::string& policy) {
     const Run* a = by_sample[j];
     const Run* b = by_sample[sweep.base + j];
     if (a == nullptr || b == nullptr) continue;
-    for (std::size_t i = 0; i < k; ++i) {
-      const Run* ab = by_sample[(2 + i) * sweep.base + j];
+    for (std::size_t block = 2; block < sweep.blocks(); ++block) {
+      const Run* ab = by_sample[block * sweep.base + j];
       if (ab == nullptr) continue;
+      // AB_i takes column i from B, BA_i every column but i.
+      const std::size_t i = (block - 2) % k;
+      const bool ba = block >= k + 2;
       for (std::size_t m = 0; m < k; ++m) {
-        const std::string& expected = m == i ? b->values[m] : a->values[m];
+        const bool from_b = ba ? m != i : m == i;
+        const std::string& expected = from_b ? b->values[m] : a->values[m];
         if (ab->values[m] != expected) {
           throw BadInput(fmt::format(
               "{}: run {} does not follow the saltelli design (N = {}): as row {} of {}, its {} "
               "should be {} (from {}), not {}",
-              sweep.path.string(), ab->name, sweep.base, j, block_name(2 + i, sweep.parameters),
-              sweep.parameters[m], expected, m == i ? b->name : a->name, ab->values[m]));
+              sweep.path.string(), ab->name, sweep.base, j, block_name(block, sweep.parameters),
+              sweep.parameters[m], expected, from_b ? b->name : a->name, ab->values[m]));
         }
       }
     }
@@ -216,6 +237,9 @@ Sweep load_sweep(const ResultsFile& file) {
   sweep.path = file.path();
   sweep.failures = file.failures().size();
   std::tie(sweep.base, sweep.parameters) = run_design(file, file.runs().front());
+  const std::string* second =
+      find_attribute(file.runs().front().attributes, "saltelli_second_order");
+  sweep.second_order = second != nullptr && *second == "1";
   std::set<std::string> seen_metrics;
   for (const RunInfo& info : file.runs()) {
     const auto [base, parameters] = run_design(file, info);
@@ -229,7 +253,8 @@ Sweep load_sweep(const ResultsFile& file) {
         static_cast<std::size_t>(*info.sample) >= sweep.samples()) {
       not_saltelli(
           file, info,
-          fmt::format("expected a sample number from 0 to {} = N(k + 2) - 1", sweep.samples() - 1));
+          fmt::format("expected a sample number from 0 to {} (the design's N x blocks - 1)",
+                      sweep.samples() - 1));
     }
     Run run{info.name, info.policy, static_cast<std::size_t>(*info.sample), {}, {}};
     for (const auto& name : sweep.parameters) {
@@ -280,12 +305,12 @@ SensitivityResult analyse(const Sweep& sweep, const std::string& metric_name,
       return count[s] > 0 ? sum[s] / static_cast<double>(count[s]) : kNaN;
     };
     std::vector<double> y_a, y_b;
-    std::vector<std::vector<double>> y_ab(k);
+    std::vector<std::vector<double>> y_ab(k), y_ba(sweep.second_order ? k : 0);
     PolicySobol p;
     p.policy = policy;
     for (std::size_t j = 0; j < sweep.base; ++j) {
       bool complete = true;
-      for (std::size_t block = 0; block < k + 2; ++block)
+      for (std::size_t block = 0; block < sweep.blocks(); ++block)
         complete = complete && count[block * sweep.base + j] > 0;
       if (!complete) {
         ++p.dropped_rows;
@@ -294,7 +319,8 @@ SensitivityResult analyse(const Sweep& sweep, const std::string& metric_name,
       y_a.push_back(point(0, j));
       y_b.push_back(point(1, j));
       for (std::size_t i = 0; i < k; ++i) y_ab[i].push_back(point(2 + i, j));
-      for (std::size_t block = 0; block < k + 2; ++block) {
+      for (std::size_t i = 0; i < y_ba.size(); ++i) y_ba[i].push_back(point(2 + k + i, j));
+      for (std::size_t block = 0; block < sweep.blocks(); ++block) {
         p.runs += count[block * sweep.base + j];
         p.replicates = std::max(p.replicates, count[block * sweep.base + j]);
       }
@@ -310,7 +336,7 @@ SensitivityResult analyse(const Sweep& sweep, const std::string& metric_name,
           fmt::format("{}: fewer than 2 complete base rows, so no indices", policy));
       continue;
     }
-    p.indices = sobol_indices(y_a, y_b, y_ab, sweep.parameters, bootstrap_seed, bootstrap);
+    p.indices = sobol_indices(y_a, y_b, y_ab, sweep.parameters, bootstrap_seed, bootstrap, y_ba);
     result.policies.push_back(std::move(p));
   }
   if (sweep.failures > 0) {
@@ -354,6 +380,10 @@ void write_table(const std::vector<SensitivityResult>& results, std::ostream& ou
                            fixed(s.total_ci[i]));
       }
       out << fmt::format("    {:<{}}  {:>7}\n", "sum", width, fixed(sum));
+      for (std::size_t i = 0; i < s.second_order.size(); ++i)
+        for (std::size_t j = i + 1; j < s.second_order.size(); ++j)
+          out << fmt::format("    S2 {} x {}: {} +- {}\n", s.parameters[i], s.parameters[j],
+                             fixed(s.second_order[i][j]), fixed(s.second_order_ci[i][j]));
     }
     for (const auto& n : r.notes) out << "  note: " << n << '\n';
     out << '\n';
@@ -395,7 +425,7 @@ void check_format(const std::string& format) {
 SobolIndices sobol_indices(const std::vector<double>& y_a, const std::vector<double>& y_b,
                            const std::vector<std::vector<double>>& y_ab,
                            const std::vector<std::string>& names, std::uint64_t bootstrap_seed,
-                           int bootstrap) {
+                           int bootstrap, const std::vector<std::vector<double>>& y_ba) {
   const std::size_t n = y_a.size();
   if (y_b.size() != n)
     throw std::invalid_argument(
@@ -407,6 +437,10 @@ SobolIndices sobol_indices(const std::vector<double>& y_a, const std::vector<dou
     if (y_ab[i].size() != n)
       throw std::invalid_argument(
           fmt::format("sobol_indices: {} values of AB({}), {} of A", y_ab[i].size(), names[i], n));
+  if (!y_ba.empty() && y_ba.size() != names.size())
+    throw std::invalid_argument("sobol_indices: BA matrices do not match the parameters");
+  for (const auto& ba : y_ba)
+    if (ba.size() != n) throw std::invalid_argument("sobol_indices: a BA block of another size");
   if (n < 2) throw std::invalid_argument("sobol_indices: fewer than 2 base samples");
   if (bootstrap < 0) throw std::invalid_argument("sobol_indices: negative bootstrap count");
 
@@ -416,25 +450,33 @@ SobolIndices sobol_indices(const std::vector<double>& y_a, const std::vector<dou
   out.base_samples = n;
   out.first_order.resize(k);
   out.total.resize(k);
-  const Outputs y{y_a, y_b, y_ab};
+  const Outputs y{y_a, y_b, y_ab, y_ba};
   std::vector<std::size_t> rows(n);
   for (std::size_t j = 0; j < n; ++j) rows[j] = j;
-  estimate(y, rows, out.first_order, out.total);
+  estimate(y, rows, out.first_order, out.total, out.second_order);
 
-  std::vector<std::vector<double>> boot_s1(k), boot_st(k);
+  std::vector<std::vector<double>> boot_s1(k), boot_st(k), boot_s2(k * k);
   std::vector<double> s1(k), st(k);
+  std::vector<std::vector<double>> s2;
   SplitMix64 rng(bootstrap_seed);
   for (int b = 0; b < bootstrap; ++b) {
     for (std::size_t& r : rows) r = rng.below(n);
-    estimate(y, rows, s1, st);
+    estimate(y, rows, s1, st, s2);
     for (std::size_t i = 0; i < k; ++i) {
       boot_s1[i].push_back(s1[i]);
       boot_st[i].push_back(st[i]);
+      for (std::size_t j = 0; j < s2.size(); ++j) boot_s2[i * k + j].push_back(s2[i][j]);
     }
   }
   for (std::size_t i = 0; i < k; ++i) {
     out.first_order_ci.push_back(half_width(boot_s1[i]));
     out.total_ci.push_back(half_width(boot_st[i]));
+  }
+  if (!out.second_order.empty()) {
+    out.second_order_ci.assign(k, std::vector<double>(k, kNaN));
+    for (std::size_t i = 0; i < k; ++i)
+      for (std::size_t j = i + 1; j < k; ++j)
+        out.second_order_ci[i][j] = half_width(boot_s2[i * k + j]);
   }
   return out;
 }

@@ -19,6 +19,9 @@ struct SobolIndices {
   // Half-widths of the 95% bootstrap intervals (estimate +- half-width), NaN without bootstrap.
   std::vector<double> first_order_ci, total_ci;
   std::size_t base_samples = 0;  // N: the rows of A, B and each AB_i that were used
+  // Second order S_ij (i < j in `second_order[i][j]`, NaN elsewhere) and their half-widths, when
+  // the design has the BA_i blocks; empty otherwise.
+  std::vector<std::vector<double>> second_order, second_order_ci;
 };
 
 // Sobol' indices from the model's outputs on a Saltelli design: y_a[j] = f(A_j), y_b[j] = f(B_j)
@@ -32,10 +35,12 @@ struct SobolIndices {
 // deviation. The resampling treats the rows as independent, which overstates the error of a
 // quasi-random design: the intervals are then conservative. The indices are NaN when the output
 // does not vary. Throws std::invalid_argument when the sizes disagree, N < 2 or bootstrap < 0.
+// With y_ba[i][j] = f(BA_i_j) (B with column i from A) also the second-order indices (Saltelli
+// 2002): S_ij = mean(f(BA_i) f(AB_j) - f(A) f(B)) / V - S_i - S_j, on the centred outputs.
 SobolIndices sobol_indices(const std::vector<double>& y_a, const std::vector<double>& y_b,
                            const std::vector<std::vector<double>>& y_ab,
                            const std::vector<std::string>& names, std::uint64_t bootstrap_seed,
-                           int bootstrap = 200);
+                           int bootstrap = 200, const std::vector<std::vector<double>>& y_ba = {});
 
 struct PolicySobol {
   std::string policy;

@@ -294,8 +294,10 @@ int run_experiment(const RunArgs& args) {
       a.emplace_back("sweep_method", spec.sweep_method);
     }
     // `govsim sensitivity` rebuilds the design's blocks from N and the parameter order.
-    if (spec.sweep_method == "saltelli")
+    if (spec.sweep_method == "saltelli") {
       a.emplace_back("saltelli_base_samples", std::to_string(spec.saltelli_samples));
+      if (spec.saltelli_second_order) a.emplace_back("saltelli_second_order", "1");
+    }
     if (spec.sweep_method == "morris") {
       a.emplace_back("morris_trajectories", std::to_string(spec.morris_trajectories));
       a.emplace_back("morris_levels", std::to_string(spec.morris_levels));

@@ -510,8 +510,9 @@ void read_design(ExperimentSpec& spec, const Document& sweep) {
 void read_sweep(ExperimentSpec& spec, const Document& experiment) {
   const Document sweep = experiment.child("sweep");
   if (!sweep.is_map()) throw InputError(sweep.location(), "experiment.sweep", "expected a map");
-  config::check_known_keys(sweep, "experiment.sweep",
-                           {"method", "samples", "levels", "file", "parameters", "posterior"});
+  config::check_known_keys(
+      sweep, "experiment.sweep",
+      {"method", "samples", "levels", "second_order", "file", "parameters", "posterior"});
   if (!sweep.has("method")) missing(sweep, "experiment.sweep", "method");
   const std::string method = sweep.child("method").as_string("experiment.sweep.method");
   if (method != "grid" && method != "lhs" && method != "saltelli" && method != "morris" &&
@@ -527,6 +528,18 @@ void read_sweep(ExperimentSpec& spec, const Document& experiment) {
   if (sweep.has("file")) {
     throw InputError(sweep.key_location("file"), "experiment.sweep.file",
                      "file is only used by method design");
+  }
+  if (sweep.has("second_order")) {
+    if (method != "saltelli") {
+      throw InputError(sweep.key_location("second_order"), "experiment.sweep.second_order",
+                       "second_order is only used by method saltelli");
+    }
+    const std::string flag = sweep.child("second_order").as_string("experiment.sweep.second_order");
+    if (flag != "true" && flag != "false") {
+      throw InputError(sweep.location("second_order"), "experiment.sweep.second_order",
+                       "expected true or false, got '" + flag + "'");
+    }
+    spec.saltelli_second_order = flag == "true";
   }
   if (sweep.has("levels")) {
     if (method != "morris") {
@@ -623,7 +636,8 @@ std::size_t sample_count(const ExperimentSpec& spec) {
   if (spec.sweep_method == "lhs" || spec.sweep_method == "uncertainty")
     return static_cast<std::size_t>(spec.lhs_samples);
   if (spec.sweep_method == "saltelli") {
-    return static_cast<std::size_t>(spec.saltelli_samples) * (spec.sweep.size() + 2);
+    const std::size_t blocks = (spec.saltelli_second_order ? 2 : 1) * spec.sweep.size() + 2;
+    return static_cast<std::size_t>(spec.saltelli_samples) * blocks;
   }
   if (spec.sweep_method == "morris") {
     return static_cast<std::size_t>(spec.morris_trajectories) * (spec.sweep.size() + 1);
@@ -694,14 +708,16 @@ std::vector<ParameterPoint> saltelli_points(const ExperimentSpec& spec) {
     }
   }
   std::vector<ParameterPoint> points;
-  points.reserve(n * (k + 2));
-  for (std::size_t block = 0; block < k + 2; ++block) {
+  const std::size_t blocks = (spec.saltelli_second_order ? 2 * k : k) + 2;
+  points.reserve(n * blocks);
+  for (std::size_t block = 0; block < blocks; ++block) {
     for (std::size_t j = 0; j < n; ++j) {
       ParameterPoint& point = points.emplace_back();
       point.reserve(k);
       for (std::size_t i = 0; i < k; ++i) {
-        // Block 0 is A, block 1 is B, block 2 + i is AB_i: A with column i from B.
-        const bool from_b = block == 1 || block == i + 2;
+        // Block 0 is A, block 1 is B, block 2 + i is AB_i: A with column i from B; block
+        // 2 + k + i is BA_i: B with column i from A.
+        const bool from_b = block < k + 2 ? block == 1 || block == i + 2 : block != k + 2 + i;
         point.emplace_back(spec.sweep[i].key_path, (from_b ? b : a)[j * k + i]);
       }
     }

@@ -101,6 +101,9 @@ struct ExperimentSpec {
   // N, the base samples of a saltelli design: it has N(k+2) points for k parameters. The analysis
   // needs N (and the parameter order) to rebuild the design's blocks, so `govsim run` records it.
   int saltelli_samples = 0;
+  // With `second_order: true`, k more blocks BA_i (B with column i from A): N(2k + 2) points, and
+  // the second-order indices S_ij too.
+  bool saltelli_second_order = false;
   // A morris design: r trajectories of k + 1 points on a grid of p levels per range.
   int morris_trajectories = 0;
   int morris_levels = 4;
@@ -139,15 +142,16 @@ using ParameterPoint = std::vector<std::pair<std::string, double>>;
 // points of a 2k-dimensional Sobol' sequence (Joe-Kuo direction numbers) randomised by a linear
 // matrix scramble and a digital shift drawn from the master seed (as scipy.stats.qmc.Sobol does):
 // quasi-random points estimate the indices with several times less error than independent
-// uniform draws for the same N, best when N is a power of two. The scramble is integer
-// arithmetic, so the design is the same on every platform, and a larger N keeps the first rows.
-// morris: the elementary-effects design of Morris (1991) with r = `morris_trajectories`
-// trajectories on a grid of p = `morris_levels` levels per range (0, 1/(p-1), ..., 1 of it). Each
-// trajectory starts at a random grid point and moves one parameter at a time, in a random order,
-// by delta = p / (2(p - 1)) of its range: up from the lower half of the grid, down from the upper
-// half, so every step joins level g and g + p/2. Sample s = t(k + 1) + m is step m of
-// trajectory t. Drawn from its own splitmix64 stream of the master seed.
-// design: the rows of the user's CSV file, in file order.
+// uniform draws for the same N, best when N is a power of two. With second order, the blocks
+// BA_1 .. BA_k (B with column i from A) follow: sample s = b * N + j, b = 2 + k + i for BA_i. The
+// scramble is integer arithmetic, so the design is the same on every platform, and a larger N keeps
+// the first rows. morris: the elementary-effects design of Morris (1991) with r =
+// `morris_trajectories` trajectories on a grid of p = `morris_levels` levels per range (0, 1/(p-1),
+// ..., 1 of it). Each trajectory starts at a random grid point and moves one parameter at a time,
+// in a random order, by delta = p / (2(p - 1)) of its range: up from the lower half of the grid,
+// down from the upper half, so every step joins level g and g + p/2. Sample s = t(k + 1) + m is
+// step m of trajectory t. Drawn from its own splitmix64 stream of the master seed. design: the rows
+// of the user's CSV file, in file order.
 std::vector<ParameterPoint> sweep_points(const ExperimentSpec& spec);
 
 // The most parameters a saltelli sweep may have (the Sobol' table has 2 x this many dimensions).

@@ -152,9 +152,15 @@ void write_double_attribute(hid_t obj, const std::string& name, double value) {
 // equal. Anything else stays text. Which attributes are numbers is declared by their owner:
 // these are the experiment runner's; a record declares its own (RunRecord::numeric_attributes).
 bool engine_numeric_attribute(std::string_view name) {
-  static constexpr std::string_view kNumeric[] = {
-      "replicate",           "sample",        "seed",        "master_seed", "saltelli_base_samples",
-      "morris_trajectories", "morris_levels", "wall_seconds"};
+  static constexpr std::string_view kNumeric[] = {"replicate",
+                                                  "sample",
+                                                  "seed",
+                                                  "master_seed",
+                                                  "saltelli_base_samples",
+                                                  "saltelli_second_order",
+                                                  "morris_trajectories",
+                                                  "morris_levels",
+                                                  "wall_seconds"};
   return name.starts_with("parameter:") ||
          std::find(std::begin(kNumeric), std::end(kNumeric), name) != std::end(kNumeric);
 }

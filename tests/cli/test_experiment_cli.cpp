@@ -195,6 +195,21 @@ TEST_CASE("a saltelli sweep runs N(k+2) points and govsim sensitivity reports bo
   CHECK(bad.code == 2);
 }
 
+TEST_CASE("a saltelli sweep with second order runs N(2k+2) points and reports S2",
+          "[cli][experiment][sensitivity]") {
+  const test::TempDir tmp;
+  const fs::path out = tmp.path() / "s2.h5";
+  const auto r = test::run_govsim(
+      {"run", (test::source_dir() / "tests/data/experiment/saltelli-second-order.yaml").string(),
+       "-o", out.string(), "--no-progress", "--compare-metric", "resolution_rate"},
+      tmp.path());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  CHECK(analysis::ResultsFile(out).runs().size() == 8 * (2 * 2 + 2));
+  CHECK(r.out.find("S2 hotline.classification_error x routing.transfer_delay_h: ") !=
+        std::string::npos);
+}
+
 TEST_CASE("a design from a CSV file runs its rows as the sweep's points", "[cli][experiment]") {
   const test::TempDir tmp;
   const fs::path out = tmp.path() / "design.h5";

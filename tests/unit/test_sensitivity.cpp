@@ -413,3 +413,38 @@ TEST_CASE("govsim sensitivity reports bad input with exit code 2", "[unit][sensi
   CHECK(rc == 2);
   CHECK_THAT(err, Contains("fewer than 2 complete base rows"));
 }
+
+TEST_CASE("second-order Sobol indices of the Ishigami function match the analytic ones",
+          "[unit][sensitivity]") {
+  // Only x1 and x3 interact: S13 = V13 / V = 0.2437, S12 = S23 = 0.
+  sim::ExperimentSpec spec = saltelli_spec(20000, {{-kPi, kPi}, {-kPi, kPi}, {-kPi, kPi}}, 7);
+  spec.saltelli_second_order = true;
+  const std::vector<sim::ParameterPoint> points = sim::sweep_points(spec);
+  const std::size_t n = 20000, k = 3;
+  REQUIRE(points.size() == n * (2 * k + 2));
+  std::vector<double> a, b;
+  std::vector<std::vector<double>> ab(k), ba(k);
+  for (std::size_t s = 0; s < points.size(); ++s) {
+    const double v = ishigami(values_of(points[s]));
+    const std::size_t block = s / n;
+    (block == 0      ? a
+     : block == 1    ? b
+     : block < k + 2 ? ab[block - 2]
+                     : ba[block - k - 2])
+        .push_back(v);
+  }
+  // BA_i is B with column i from A.
+  CHECK(points[(k + 2) * n + 5][0].second == points[5][0].second);
+  CHECK(points[(k + 2) * n + 5][1].second == points[n + 5][1].second);
+  const analysis::SobolIndices s =
+      analysis::sobol_indices(a, b, ab, {"x1", "x2", "x3"}, 7, 200, ba);
+  REQUIRE(s.second_order.size() == k);
+  const double s13 = ishigami_indices().total[2];  // V13 / V: x3 acts only with x1
+  INFO("S12 " << s.second_order[0][1] << " S13 " << s.second_order[0][2] << " +- "
+              << s.second_order_ci[0][2] << " S23 " << s.second_order[1][2]);
+  CHECK(std::fabs(s.second_order[0][2] - s13) < 0.03);
+  CHECK(std::fabs(s.second_order[0][1]) < 0.03);
+  CHECK(std::fabs(s.second_order[1][2]) < 0.03);
+  CHECK(std::fabs(s.second_order[0][2] - s13) <= s.second_order_ci[0][2]);
+  CHECK(std::isnan(s.second_order[1][0]));
+}
