@@ -35,9 +35,10 @@ struct Design {
   std::size_t trajectories = 0;
   int levels = 0;
   std::vector<std::string> parameters;
-  // Per policy and sample: the parameter values and the runs' summaries.
+  // Per policy and sample: the parameter values and the runs' summaries (read once: a report
+  // over every metric reads each run's summary group once, not once per metric).
   std::map<std::string, std::map<std::size_t, std::vector<double>>> values;
-  std::map<std::string, std::map<std::size_t, std::vector<const RunInfo*>>> runs;
+  std::map<std::string, std::map<std::size_t, std::vector<std::vector<SummaryValue>>>> runs;
   std::vector<std::string> policies;
 };
 
@@ -74,7 +75,7 @@ Design load_design(const ResultsFile& file) {
       not_morris(file, run, fmt::format("sample {} has other parameter values in another run", s));
     known[s] = point;
     if (d.runs[run.policy].empty()) d.policies.push_back(run.policy);
-    d.runs[run.policy][s].push_back(&run);
+    d.runs[run.policy][s].push_back(file.summary(run.name));
   }
   return d;
 }
@@ -130,8 +131,9 @@ MorrisIndices morris_indices(const std::vector<std::vector<double>>& values,
   return out;
 }
 
-MorrisResult morris_from_file(const ResultsFile& file, const std::string& metric) {
-  const Design d = load_design(file);
+namespace {
+
+MorrisResult analyse(const ResultsFile& file, const Design& d, const std::string& metric) {
   MorrisResult result{metric, "", "", {}};
   bool found = false;
   const std::size_t samples = d.trajectories * (d.parameters.size() + 1);
@@ -143,8 +145,8 @@ MorrisResult morris_from_file(const ResultsFile& file, const std::string& metric
       values[s] = d.values.at(policy).at(s);
       double sum = 0;
       std::size_t n = 0;
-      for (const RunInfo* run : runs) {
-        for (const SummaryValue& v : file.summary(run->name)) {
+      for (const auto& summary : runs) {
+        for (const SummaryValue& v : summary) {
           if (v.name != metric) continue;
           found = true;
           result.units = v.units;
@@ -170,6 +172,12 @@ MorrisResult morris_from_file(const ResultsFile& file, const std::string& metric
   return result;
 }
 
+}  // namespace
+
+MorrisResult morris_from_file(const ResultsFile& file, const std::string& metric) {
+  return analyse(file, load_design(file), metric);
+}
+
 void write_morris_report(const ResultsFile& file, const std::string& metric,
                          const std::string& format, std::ostream& out) {
   if (format != "table" && format != "csv")
@@ -181,8 +189,9 @@ void write_morris_report(const ResultsFile& file, const std::string& metric,
     metrics.push_back(metric);
   }
   if (format == "csv") out << "metric,policy,parameter,mu_star,mu,sigma,effects\n";
+  const Design design = load_design(file);
   for (const auto& m : metrics) {
-    const MorrisResult r = morris_from_file(file, m);
+    const MorrisResult r = analyse(file, design, m);
     for (const auto& p : r.policies) {
       const MorrisIndices& ix = p.indices;
       if (format == "csv") {
