@@ -181,6 +181,12 @@ std::string optional_text(hid_t obj, const char* name) {
   return H5Aexists(obj, name) > 0 ? attribute_text(obj, name) : std::string();
 }
 
+// A dataset of strings: a label dimension or a label coordinate such as district_pinyin.
+bool is_text(hid_t ds) {
+  Handle type{H5Dget_type(ds), H5Tclose, "H5Dget_type"};
+  return H5Tget_class(type.get()) == H5T_STRING;
+}
+
 std::vector<double> read_doubles(hid_t ds) {
   Handle space{H5Dget_space(ds), H5Sclose, "H5Dget_space"};
   std::vector<double> v(bounded_count(space.get(), sizeof(double), "reading data"));
@@ -379,7 +385,8 @@ std::vector<std::string> ResultsFile::variable_names(const std::string& run) con
     std::vector<std::string> out;
     for (const auto& name : link_names(group.get())) {
       Handle obj = h5::open_object(group.get(), name, "opening " + name);
-      if (H5Iget_type(obj.get()) == H5I_DATASET && !h5::is_scale(obj.get(), "reading " + name))
+      if (H5Iget_type(obj.get()) == H5I_DATASET && !h5::is_scale(obj.get(), "reading " + name) &&
+          !is_text(obj.get()))
         out.push_back(name);
     }
     return out;
@@ -390,6 +397,8 @@ namespace {
 
 VariableData read_variable(hid_t group, const std::string& name) {
   Handle ds = open_dataset(group, name);
+  if (is_text(ds.get()))
+    throw h5::Error("reading " + name, "a label coordinate (text), not a numeric variable");
   VariableData var;
   var.name = name;
   var.units = optional_text(ds.get(), "units");

@@ -77,8 +77,9 @@ int cmd_sensitivity(const SensitivityArgs& args);
 
 struct ExportArgs {
   std::string file;
-  std::string output;  // empty: standard output
+  std::string output;  // empty: standard output (csv only)
   std::vector<std::string> metrics;
+  std::string format = "csv";  // csv: tidy table; netcdf: the stacked arrays alone
 };
 int cmd_export(const ExportArgs& args);
 

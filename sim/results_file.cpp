@@ -333,23 +333,30 @@ Handle create_dataset(hid_t group, const std::string& name, hid_t type, hid_t sp
           "creating dataset " + name};
 }
 
-Handle write_dimension(hid_t group, const Dimension& dim) {
-  const std::vector<hsize_t> shape{dim.size()};
+// A 1-D variable-length UTF-8 string dataset (labels cannot take filters: compact while they fit).
+Handle write_strings(hid_t group, const std::string& name, const std::vector<std::string>& labels,
+                     const std::string& what) {
+  const std::vector<hsize_t> shape{labels.size()};
   Handle space = simple_space(shape);
-  Handle dcpl = checked_dataset_plist(shape, !dim.labels.empty());
+  Handle dcpl = checked_dataset_plist(shape, true);
+  Handle type = h5::variable_string_type(H5T_CSET_UTF8);
+  Handle d = create_dataset(group, name, type.get(), space.get(), dcpl.get());
+  std::vector<const char*> text;
+  text.reserve(labels.size());
+  for (const auto& label : labels) text.push_back(label.c_str());
+  check(H5Dwrite(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()),
+        "writing " + what + " " + name);
+  return d;
+}
+
+Handle write_dimension(hid_t group, const Dimension& dim) {
   Handle ds = [&] {
-    if (dim.labels.empty()) {
-      Handle d = create_dataset(group, dim.name, H5T_IEEE_F64LE, space.get(), dcpl.get());
-      check(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, dim.values.data()),
-            "writing dimension " + dim.name);
-      return d;
-    }
-    Handle type = h5::variable_string_type(H5T_CSET_UTF8);
-    Handle d = create_dataset(group, dim.name, type.get(), space.get(), dcpl.get());
-    std::vector<const char*> text;
-    text.reserve(dim.labels.size());
-    for (const auto& label : dim.labels) text.push_back(label.c_str());
-    check(H5Dwrite(d.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, text.data()),
+    if (!dim.labels.empty()) return write_strings(group, dim.name, dim.labels, "dimension");
+    const std::vector<hsize_t> shape{dim.size()};
+    Handle space = simple_space(shape);
+    Handle dcpl = checked_dataset_plist(shape);
+    Handle d = create_dataset(group, dim.name, H5T_IEEE_F64LE, space.get(), dcpl.get());
+    check(H5Dwrite(d.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, dim.values.data()),
           "writing dimension " + dim.name);
     return d;
   }();
@@ -360,7 +367,9 @@ Handle write_dimension(hid_t group, const Dimension& dim) {
 
 using ScaleMap = std::map<std::string, std::pair<hsize_t, Handle>>;
 
-void write_variable(hid_t group, const Variable& var, const ScaleMap& scales) {
+// `coordinates`: the label coordinates over the variable's dimensions, space-separated (CF).
+void write_variable(hid_t group, const Variable& var, const ScaleMap& scales,
+                    const std::vector<LabelCoordinate>& label_coordinates) {
   std::vector<hsize_t> shape;
   for (const auto& dim : var.dims) shape.push_back(scales.at(dim).first);
   Handle space = simple_space(shape);
@@ -374,6 +383,28 @@ void write_variable(hid_t group, const Variable& var, const ScaleMap& scales) {
                            static_cast<unsigned>(axis)),
           "attaching dimension " + var.dims[axis] + " to " + var.name);
   write_units_and_long_name(ds.get(), var.unit, var.description);
+  std::string coordinates;
+  for (const auto& c : label_coordinates)
+    if (std::find(var.dims.begin(), var.dims.end(), c.dimension) != var.dims.end())
+      coordinates += (coordinates.empty() ? "" : " ") + c.name;
+  if (!coordinates.empty()) write_string_attribute(ds.get(), "coordinates", coordinates);
+}
+
+void write_label_coordinate(hid_t group, const LabelCoordinate& c, const ScaleMap& scales) {
+  Handle ds = write_strings(group, c.name, c.labels, "label coordinate");
+  check(H5DSattach_scale(ds.get(), scales.at(c.dimension).second.get(), 0),
+        "attaching dimension " + c.dimension + " to " + c.name);
+  write_units_and_long_name(ds.get(), "", c.description);
+}
+
+// A record's dimensions, label coordinates and variables into `group`.
+void write_record_contents(hid_t group, const RunRecord& record) {
+  ScaleMap scales;
+  for (const auto& dim : record.dimensions)
+    scales.emplace(dim.name, std::make_pair(hsize_t{dim.size()}, write_dimension(group, dim)));
+  for (const auto& c : record.label_coordinates) write_label_coordinate(group, c, scales);
+  for (const auto& var : record.variables)
+    write_variable(group, var, scales, record.label_coordinates);
 }
 
 void write_scalar(hid_t group, const Scalar& scalar) {
@@ -388,11 +419,7 @@ void write_scalar(hid_t group, const Scalar& scalar) {
 void write_run_group(hid_t parent, const std::string& name, const RunRecord& record) {
   Handle group = create_group(parent, name);
   write_attributes(group.get(), record.attributes, record.numeric_attributes);
-  ScaleMap scales;
-  for (const auto& dim : record.dimensions)
-    scales.emplace(dim.name,
-                   std::make_pair(hsize_t{dim.size()}, write_dimension(group.get(), dim)));
-  for (const auto& var : record.variables) write_variable(group.get(), var, scales);
+  write_record_contents(group.get(), record);
   Handle summary = create_group(group.get(), "summary");
   for (const auto& scalar : record.summary) write_scalar(summary.get(), scalar);
 }
@@ -424,6 +451,14 @@ void validate_record(const RunRecord& record) {
     if (!dim.labels.empty() && !dim.values.empty())
       throw std::invalid_argument("dimension " + dim.name + " has both values and labels");
     dim_sizes[dim.name] = dim.size();
+  }
+  for (const auto& c : record.label_coordinates) {
+    require_unique(names, c.name, "label coordinate");
+    auto it = dim_sizes.find(c.dimension);
+    if (it == dim_sizes.end() || it->second != c.labels.size())
+      throw std::invalid_argument(
+          fmt::format("label coordinate {} has {} labels; dimension '{}' needs as many as its size",
+                      c.name, c.labels.size(), c.dimension));
   }
   for (const auto& var : record.variables) {
     require_unique(names, var.name, "variable");
@@ -902,11 +937,7 @@ RunRecord stacked_series(const std::vector<RunSummary>& runs, const StackLayout&
 
 void write_record_group(hid_t file, const char* name, const RunRecord& record) {
   Handle group = create_group(file, name);
-  ScaleMap scales;
-  for (const auto& dim : record.dimensions)
-    scales.emplace(dim.name,
-                   std::make_pair(hsize_t{dim.size()}, write_dimension(group.get(), dim)));
-  for (const auto& var : record.variables) write_variable(group.get(), var, scales);
+  write_record_contents(group.get(), record);
 }
 
 void merge_parts(hid_t file_id, const MergePlan& plan, const Attributes& file_attributes,
@@ -994,6 +1025,26 @@ void ResultsWriter::discard() {
   if (lock_fd_ >= 0) ::close(lock_fd_);
   lock_fd_ = -1;
   finished_ = true;
+}
+
+void write_stacked_extract(const fs::path& results, const fs::path& out) {
+  with_hdf5([&] {
+    Handle src = open_file_readonly(results);
+    if (H5Lexists(src.get(), "summary", H5P_DEFAULT) <= 0)
+      throw InputError(fmt::format(
+          "{}: no stacked arrays (/summary): they are written for experiments, not single runs",
+          results.string()));
+  });
+  write_part(out, [&](hid_t file) {
+    Handle src = open_file_readonly(results);
+    AttributeCollector root = read_own_attributes(src.get());
+    for (auto& [key, value] : root.values)
+      if (key == "format") value = kStackedExtractFormat;
+    root.values.emplace_back("extracted_from", results.string());
+    write_attributes(file, root.values, root.numeric);
+    for (const char* group : {"summary", "series"})
+      if (H5Lexists(src.get(), group, H5P_DEFAULT) > 0) copy_run(src.get(), file, group, group);
+  });
 }
 
 }  // namespace sim

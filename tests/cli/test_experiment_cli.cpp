@@ -101,9 +101,14 @@ TEST_CASE("compare finds no difference between identical policies", "[cli][exper
       test::run_govsim({"compare", out.string(), "--all", "--format", "csv"}, dir);
   REQUIRE(compared.code == 0);
   std::ofstream(dir / "compare.csv") << compared.out;
+  const auto extracted = test::run_govsim(
+      {"export", out.string(), "--format", "netcdf", "-o", (dir / "stacked.nc").string()}, dir);
+  INFO(extracted.err);
+  REQUIRE(extracted.code == 0);
   const std::string py = std::string(GOVSIM_SYSTEM_PYTHON) + " " +
                          (test::source_dir() / "tests/python/check_results.py").string() + " " +
                          out.string() + " --compare-csv " + (dir / "compare.csv").string() +
+                         " --stacked-extract " + (dir / "stacked.nc").string() +
                          " --expect-variable district_arising:day,district:d-1" +
                          " --expect-variable department_utilisation:day,department:1 > " +
                          (dir / "python.txt").string() + " 2>&1";
@@ -380,6 +385,53 @@ TEST_CASE("govsim export writes one tidy row per run and metric, with the sweep'
   CHECK(r.code == 2);
   CHECK_THAT(r.err, Catch::Contains("no run has the summary metric 'resolution_rte'"));
   CHECK(!fs::exists(tmp.path() / "bad.csv"));
+}
+
+TEST_CASE("Guangzhou's districts carry their NBS code and pinyin as coordinates",
+          "[cli][experiment]") {
+  const test::TempDir tmp;
+  const fs::path out = tmp.path() / "gz.h5";
+  auto r = test::run_govsim(
+      {"run", (test::source_dir() / "tests/data/experiment/guangzhou-tiny.yaml").string(), "-o",
+       out.string(), "--no-progress", "--days", "2"},
+      tmp.path());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  // Label coordinates are not numeric variables: readers that list variables skip them.
+  const analysis::ResultsFile file(out);
+  const auto names = file.variable_names(file.runs().front().name);
+  CHECK(std::find(names.begin(), names.end(), "district_pinyin") == names.end());
+  CHECK(std::find(names.begin(), names.end(), "district_open") != names.end());
+  CHECK_THROWS_WITH(file.variable(file.runs().front().name, "district_code"),
+                    Catch::Contains("label coordinate"));
+  const std::string py = std::string(GOVSIM_SYSTEM_PYTHON) + " " +
+                         (test::source_dir() / "tests/python/check_results.py").string() + " " +
+                         out.string() + " --expect-coordinate district_code:district:440103" +
+                         " --expect-coordinate district_pinyin:district:Liwan > " +
+                         (tmp.path() / "python.txt").string() + " 2>&1";
+  const int rc = std::system(py.c_str());
+  INFO(test::slurp(tmp.path() / "python.txt"));
+  CHECK(rc == 0);
+}
+
+TEST_CASE("export --format netcdf needs an output file and an experiment", "[cli][experiment]") {
+  const test::TempDir tmp;
+  const fs::path single = tmp.path() / "single.h5";
+  auto r =
+      test::run_govsim({"run", (test::source_dir() / "scenarios/synthetic-small.yaml").string(),
+                        "-o", single.string(), "--no-progress", "--days", "2", "--scale", "0.02"},
+                       tmp.path());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const fs::path nc = tmp.path() / "stacked.nc";
+  r = test::run_govsim({"export", single.string(), "--format", "netcdf", "-o", nc.string()},
+                       tmp.path());
+  CHECK(r.code == 2);
+  CHECK(r.err.find("no stacked arrays (/summary)") != std::string::npos);
+  CHECK(!fs::exists(nc));
+  r = test::run_govsim({"export", single.string(), "--format", "netcdf"}, tmp.path());
+  CHECK(r.code == 2);
+  CHECK(r.err.find("-o FILE.nc") != std::string::npos);
 }
 
 TEST_CASE("a mistyped command is answered with the nearest one", "[cli]") {

@@ -4,10 +4,15 @@
     /usr/bin/python3 tests/python/check_results.py FILE [--expect-variable NAME:DIM,DIM:UNITS]...
 
 - h5py: root metadata, run and failure counts, every variable float64 with a dimension scale on
-  each axis, units and long_name as text, summary scalars 0-d float64;
+  each axis, units and long_name as text, summary scalars 0-d float64, label coordinates (text
+  over one dimension, such as district_pinyin) named by the `coordinates` of the variables over
+  their dimension;
 - xarray with the netCDF-4 engine: every run group opens, each variable has the same dimension
-  names, shape and units as in h5py, and coordinates match the scales; summary groups open;
+  names, shape and units as in h5py, coordinates match the scales, label coordinates are
+  coordinates (not data variables); summary groups open;
 - netCDF4 can open a copy of the file for appending (needs creation-order tracking);
+- with --stacked-extract, `govsim export --format netcdf`'s file holds the same /summary and
+  /series as the experiment file;
 - analysis/plot_policies.py writes a PNG, and its paired differences equal `govsim compare`'s.
 Exits 0 when everything holds, 1 with the first failed check otherwise.
 """
@@ -66,14 +71,25 @@ def check_h5py(path):
             require(isinstance(text(failure.attrs.get("message")), str),
                     f"failures/{name}: no message")
         for run_name, run in runs.items():
-            variables = {}
+            variables, label_coordinates = {}, {}
             for key, ds in run.items():
                 if isinstance(ds, h5py.Group):
                     require(key == "summary", f"runs/{run_name}/{key}: unexpected group")
                     continue
                 if text(ds.attrs.get("CLASS")) == "DIMENSION_SCALE":
                     continue
+                if h5py.check_string_dtype(ds.dtype) is not None:
+                    require(ds.ndim == 1 and len(ds.dims[0]) == 1,
+                            f"runs/{run_name}/{key}: text that is not over one dimension")
+                    label_coordinates[key] = ds.dims[0][0].name.rsplit("/", 1)[-1]
+                    continue
                 variables[key] = check_variable_h5py(run_name, ds)
+            for key, dim in label_coordinates.items():
+                users = [v for v, (dims, _) in variables.items() if dim in dims]
+                require(users, f"runs/{run_name}/{key}: no variable over {dim}")
+                for v in users:
+                    named = text(run[v].attrs.get("coordinates", "")).split()
+                    require(key in named, f"runs/{run_name}/{v}: coordinates {named} lack {key}")
             require("summary" in run, f"runs/{run_name}: no summary group")
             for key, ds in run["summary"].items():
                 require(ds.shape == () and ds.dtype == np.float64,
@@ -94,6 +110,9 @@ def check_xarray(path, expected):
                         f"xarray: runs/{run_name}/{name} units {var.attrs.get('units')!r}")
                 for dim in dims:
                     require(dim in ds.coords, f"xarray: {dim} is not a coordinate")
+            for name in ds.data_vars:
+                require(ds[name].dtype == np.float64,
+                        f"xarray: runs/{run_name}/{name} is a {ds[name].dtype} data variable")
         with xr.open_dataset(path, group=f"runs/{run_name}/summary", engine="netcdf4") as s:
             require(all(v.ndim == 0 for v in s.data_vars.values()), "summary not scalar")
     with xr.open_dataset(path, engine="netcdf4") as root:
@@ -117,6 +136,18 @@ def check_expectations(path, first_run, expectations):
                     f"{name}: dims {list(ds[name].dims)}, expected {dims.split(',')}")
             require(ds[name].attrs.get("units") == units,
                     f"{name}: units {ds[name].attrs.get('units')!r}, expected {units!r}")
+
+
+def check_coordinates(path, first_run, expectations):
+    with xr.open_dataset(path, group=f"runs/{first_run}", engine="netcdf4") as ds:
+        for spec in expectations:
+            name, dim, first = spec.split(":")
+            require(name in ds.coords, f"{name} is not a coordinate")
+            require(list(ds[name].dims) == [dim], f"{name}: dims {list(ds[name].dims)}")
+            values = [text(v) for v in ds[name].values]
+            require(values[0] == first, f"{name}: first value {values[0]!r}, expected {first!r}")
+            require(all(values), f"{name}: empty labels")
+            require(len(set(values)) == len(values), f"{name}: repeated labels {values}")
 
 
 def stacked_position(run, dims):
@@ -159,6 +190,18 @@ def check_stacked(path, runs):
             return len(s.data_vars)
 
 
+def check_extract(path, extract):
+    """The netCDF export is the experiment's stacked arrays, equal, without the run groups."""
+    with h5py.File(extract, "r") as f:
+        require(text(f.attrs.get("format")) == "govsim-stacked-results",
+                f"{extract}: format {f.attrs.get('format')!r}")
+        require("runs" not in f, f"{extract}: has run groups")
+    for group in ("summary", "series"):
+        with xr.open_dataset(path, group=group, engine="netcdf4") as a, \
+                xr.open_dataset(extract, group=group, engine="netcdf4") as b:
+            require(a.identical(b), f"{extract}: /{group} differs from {path}'s")
+
+
 def check_paired(path, compare_csv):
     """The plotting example's paired differences are the ones `govsim compare` prints."""
     sys.path.insert(0, os.path.join(SOURCE_DIR, "analysis"))
@@ -198,6 +241,13 @@ def main():
     parser.add_argument("--expect-variable", action="append", default=[],
                         metavar="NAME:DIM,DIM:UNITS",
                         help="a variable the first run must have, with its dims and units")
+    parser.add_argument("--expect-coordinate", action="append", default=[],
+                        metavar="NAME:DIM:FIRST",
+                        help="a label coordinate the first run must have over DIM, its first "
+                             "value FIRST")
+    parser.add_argument("--stacked-extract", metavar="NC",
+                        help="`govsim export FILE --format netcdf -o NC`: must hold FILE's "
+                             "/summary and /series")
     parser.add_argument("--compare-csv", metavar="CSV",
                         help="`govsim compare FILE --all --format csv`: the plotting example's "
                              "paired differences must equal its rows")
@@ -208,8 +258,11 @@ def main():
         check_xarray(args.file, found)
         check_netcdf_append(args.file)
         check_expectations(args.file, next(iter(found)), args.expect_variable)
+        check_coordinates(args.file, next(iter(found)), args.expect_coordinate)
         stacked = check_stacked(args.file, found)
         check_plot(args.file)
+        if args.stacked_extract:
+            check_extract(args.file, args.stacked_extract)
         if args.compare_csv:
             check_paired(args.file, args.compare_csv)
     except (AssertionError, OSError, KeyError, subprocess.CalledProcessError) as err:

@@ -16,6 +16,7 @@ sim::RunRecord sample_record() {
   r.numeric_attributes = {"days"};
   r.dimensions = {{"day", "d", "simulated day", {0, 1, 2}, {}},
                   {"district", "", "district", {}, {"Yuexiu", "Tianhe", "从化"}}};
+  r.label_coordinates = {{"district_code", "district", "code", {"440104", "440106", "440117"}}};
   r.variables = {{"open",
                   "1",
                   "open issues",
@@ -42,6 +43,9 @@ TEST_CASE("a run record is decoded bit for bit as it was encoded", "[unit][recor
   CHECK(d.dimensions[0].name == "day");
   CHECK(same_bits(d.dimensions[0].values, r.dimensions[0].values));
   CHECK(d.dimensions[1].labels == r.dimensions[1].labels);
+  REQUIRE(d.label_coordinates.size() == 1);
+  CHECK(d.label_coordinates[0].dimension == "district");
+  CHECK(d.label_coordinates[0].labels == r.label_coordinates[0].labels);
   REQUIRE(d.variables.size() == 2);
   CHECK(d.variables[0].dims == r.variables[0].dims);
   CHECK(d.variables[0].unit == "1");

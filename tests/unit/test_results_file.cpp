@@ -288,6 +288,13 @@ TEST_CASE("writer rejects inconsistent records and bad names", "[unit][results]"
   r = fake_record(0);
   r.variables[1].name = "day";
   CHECK_THROWS_WITH(w.write_run("a.r000", r), Catch::Contains("duplicate variable name 'day'"));
+  r = fake_record(0);
+  r.label_coordinates = {{"district_code", "district", "code", {"1", "2"}}};
+  CHECK_THROWS_WITH(w.write_run("a.r000", r), Catch::Contains("district_code has 2 labels"));
+  r.label_coordinates = {{"district_code", "ward", "code", {"1", "2", "3"}}};
+  CHECK_THROWS_WITH(w.write_run("a.r000", r), Catch::Contains("dimension 'ward'"));
+  r.label_coordinates = {{"satisfaction", "district", "code", {"1", "2", "3"}}};
+  CHECK_THROWS_WITH(w.write_run("a.r000", r), Catch::Contains("duplicate variable name"));
   CHECK_THROWS_AS(w.write_run("my policy.r000", fake_record(0)), sim::InputError);
   CHECK_THROWS_AS(w.write_run("../escape", fake_record(0)), sim::InputError);
   CHECK_FALSE(w.has_run("a.r000"));
