@@ -161,12 +161,14 @@ void print_figures(std::ostream& out, const std::vector<sim::CalibrationFigure>&
   }
 }
 
-// Reads a calibration file and checks, before anything runs, the scenarios at both corners of
-// the prior box and every held-out policy's overlay.
-Calibration prepare(const std::string& calibration_file,
-                    std::optional<double> scale = std::nullopt) {
+// Reads a calibration file, with the command line's overrides, and checks, before anything runs,
+// the scenarios at both corners of the prior box and every held-out policy's overlay.
+Calibration prepare(const std::string& calibration_file, const CalibrateArgs& overrides) {
   Calibration c;
   c.spec = sim::load_calibration(calibration_file);
+  if (overrides.population) c.spec.population = *overrides.population;
+  if (overrides.generations) c.spec.generations = *overrides.generations;
+  const std::optional<double> scale = overrides.scale;
   const auto& spec = c.spec;
   c.base = spec.base;
   if (spec.days) c.base = with_days(c.base, *spec.days, spec.days_loc);
@@ -235,7 +237,7 @@ int serve_calibrate_worker(const CalibrateArgs& args) {
   std::optional<Calibration> c;
   std::string error;
   try {
-    c = prepare(args.file, args.scale);
+    c = prepare(args.file, args);
   } catch (const std::exception& e) {
     error = e.what();
   }
@@ -254,7 +256,7 @@ int serve_calibrate_worker(const CalibrateArgs& args) {
 }
 
 void check_calibration(const std::string& file) {
-  (void)prepare(file);
+  (void)prepare(file, CalibrateArgs{});
 }
 
 namespace {
@@ -285,7 +287,7 @@ int evaluate(const Calibration& c, std::ostream& out) {
 }  // namespace
 
 int cmd_calibrate(const CalibrateArgs& args) {
-  const Calibration c = prepare(args.file, args.scale);
+  const Calibration c = prepare(args.file, args);
   if (args.evaluate) return evaluate(c, std::cout);
   const auto& spec = c.spec;
   std::vector<sim::AbcPrior> priors;

@@ -39,7 +39,10 @@ struct CalibrateArgs {
   bool progress = true;
   bool evaluate = false;        // only report the base scenario against the figures
   std::optional<double> scale;  // override population.scale
-  std::string max_memory;       // as for run
+  // Override the file's particles per generation and generations (a quick look).
+  std::optional<std::size_t> population;
+  std::optional<int> generations;
+  std::string max_memory;  // as for run
 };
 int cmd_calibrate(const CalibrateArgs& args);
 // On an MPI worker rank: simulates the proposals rank 0's calibration sends (as scenario YAML)

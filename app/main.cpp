@@ -116,6 +116,15 @@ int run_command_line(int argc, char** argv) {
                           "only run the base scenario and report it against the targets and "
                           "held-out figures (nothing fitted, nothing written)");
   calibrate_cmd->add_option("--scale", calibrate.scale, "override population.scale");
+  calibrate_cmd
+      ->add_option("--population", calibrate.population,
+                   "override the file's particles per generation (a quick look; the shipped "
+                   "posterior uses the file's)")
+      ->check(CLI::Range(4, 100000));
+  calibrate_cmd
+      ->add_option("--generations", calibrate.generations,
+                   "override the file's generations, the prior's included")
+      ->check(CLI::Range(1, 100));
   calibrate_cmd->add_option("--max-memory", calibrate.max_memory,
                             "refuse proposals estimated to need more memory, e.g. 16G (default: "
                             "90 % of physical memory; docs/limits.md)");

@@ -7,7 +7,7 @@ The table gives the strategy's paired effect (strategy - baseline, same seeds) w
 assumptions and under each variant, for the primary metrics, and replaces the block between the
 ablation markers in docs/mechanisms.md.
 
-Usage: scripts/ablation.py [--govsim BIN] [--scale S] [--only NAME] [--no-run]
+Usage: scripts/ablation.py [--govsim BIN] [--scale S] [--days D] [--only NAME] [--no-run]
 Standard library only; it calls `govsim run` and `govsim compare --format csv`.
 """
 import argparse
@@ -53,6 +53,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--govsim", default=str(ROOT / "build/release/app/govsim"))
     ap.add_argument("--scale", type=float, help="override population_scale (default: the files' 1.0)")
+    ap.add_argument("--days", type=int, help="override the files' days (default 90)")
     ap.add_argument("--only", help="one ablation file name, e.g. whistle")
     ap.add_argument("--no-run", action="store_true", help="reuse results/ablation/*.h5")
     ap.add_argument("--results", default=str(ROOT / "results/ablation"))
@@ -75,6 +76,8 @@ def main():
             cmd = [a.govsim, "run", str(f), "-o", str(h5), "--overwrite", "--no-progress"]
             if a.scale:
                 cmd += ["--scale", str(a.scale)]
+            if a.days:
+                cmd += ["--days", str(a.days)]
             print("ablation.py:", " ".join(cmd), file=sys.stderr, flush=True)
             subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         variants = re.findall(r"^    strategy--([A-Za-z0-9_-]+):", f.read_text(), re.M)
@@ -88,7 +91,7 @@ def main():
                          + " | ".join(cells) + " |")
     scale = a.scale or 1.0
     body = "\n".join([f"Paired effect of each strategy (strategy − baseline, same seeds), mean over "
-                      f"3 replicates with its 95 % interval, at population scale {scale:g}, 90 days "
+                      f"3 replicates with its 95 % interval, at population scale {scale:g}, {a.days or 90} days "
                       f"(`/usr/bin/python3 scripts/ablation.py`). `*`: the interval excludes zero. "
                       f"Rates in percentage points, times in hours.",
                       "", *lines])

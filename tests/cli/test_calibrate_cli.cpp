@@ -48,6 +48,28 @@ TEST_CASE("govsim calibrate fits, reports targets and held-out figures, and writ
   }
 }
 
+TEST_CASE("calibrate options population and generations override the file's ABC-SMC sizes",
+          "[cli][calibration]") {
+  const test::TempDir dir;
+  const fs::path out = dir.path() / "quick.h5";
+  test::Result r =
+      test::run_govsim({"calibrate", "tests/data/calibration/tiny.yaml", "-o", out.string(),
+                        "--no-progress", "--population", "4", "--generations", "1"},
+                       dir.path(), test::source_dir());
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const analysis::ResultsFile file(out);
+  std::size_t proposals = 0;
+  for (const auto& run : file.runs()) proposals += run.name.rfind("g0", 0) == 0 ? 1 : 0;
+  CHECK(proposals == 4);  // the prior's generation only, four particles
+  CHECK(file.variable("abc-smc", "posterior_value").data.size() == 4 * 2);
+  r = test::run_govsim(
+      {"calibrate", "tests/data/calibration/tiny.yaml", "--population", "2", "--evaluate"},
+      dir.path(), test::source_dir());
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--population") != std::string::npos);
+}
+
 TEST_CASE("a broken calibration file is refused at its line, before anything runs",
           "[cli][calibration]") {
   struct Case {
