@@ -1,7 +1,7 @@
 // `govsim calibrate`: fits a calibration file's free parameters to its published targets by
-// ABC-SMC (sim/abc_smc.hpp), each proposal a model run stored as it finishes (so an interrupted
-// calibration resumes), then runs the posterior mean, reports every target (met or not) and the
-// held-out figures side by side, and writes all of it to one HDF5 file.
+// ABC-SMC (sim/experiment/abc_smc.hpp), each proposal a model run stored as it finishes (so an
+// interrupted calibration resumes), then runs the posterior mean, reports every target (met or not)
+// and the held-out figures side by side, and writes all of it to one HDF5 file.
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 
@@ -13,16 +13,16 @@
 #include "app/commands.hpp"
 #include "app/run_support.hpp"
 #include "models/governance_model.hpp"
-#include "models/resource_estimate.hpp"
-#include "models/scenario_loader.hpp"
-#include "sim/abc_smc.hpp"
-#include "sim/calibration_spec.hpp"
-#include "sim/experiment_runner.hpp"
-#include "sim/interrupt.hpp"
-#include "sim/mpi_world.hpp"
+#include "models/scenario/resource_estimate.hpp"
+#include "models/scenario/scenario_loader.hpp"
+#include "sim/config/spec_input.hpp"
+#include "sim/experiment/abc_smc.hpp"
+#include "sim/experiment/calibration_spec.hpp"
+#include "sim/experiment/experiment_runner.hpp"
+#include "sim/experiment/interrupt.hpp"
+#include "sim/experiment/mpi_world.hpp"
 #include "sim/random.hpp"
-#include "sim/results_file.hpp"
-#include "sim/spec_input.hpp"
+#include "sim/results/results_file.hpp"
 
 namespace app {
 namespace {

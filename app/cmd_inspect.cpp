@@ -7,10 +7,10 @@
 #include <iostream>
 
 #include "app/commands.hpp"
-#include "models/city_builder.hpp"
-#include "models/city_graph.hpp"
-#include "models/residents.hpp"
-#include "models/scenario_loader.hpp"
+#include "models/city/city_builder.hpp"
+#include "models/city/city_graph.hpp"
+#include "models/city/residents.hpp"
+#include "models/scenario/scenario_loader.hpp"
 #include "sim/errors.hpp"
 
 namespace app {

@@ -15,7 +15,7 @@
 #include "app/commands.hpp"
 #include "app/run_support.hpp"
 #include "sim/errors.hpp"
-#include "sim/results_file.hpp"
+#include "sim/results/results_file.hpp"
 
 namespace app {
 namespace {

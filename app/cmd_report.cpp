@@ -10,7 +10,7 @@
 #include "analysis/report.hpp"
 #include "app/commands.hpp"
 #include "app/run_support.hpp"
-#include "sim/csv.hpp"
+#include "sim/config/csv.hpp"
 
 namespace app {
 namespace {

@@ -12,8 +12,8 @@
 #include "app/run_support.hpp"
 #include "h5/handle.hpp"
 #include "sim/errors.hpp"
-#include "sim/experiment_runner.hpp"
-#include "sim/mpi_world.hpp"
+#include "sim/experiment/experiment_runner.hpp"
+#include "sim/experiment/mpi_world.hpp"
 #include "sim/version.hpp"
 
 namespace {
@@ -308,7 +308,8 @@ int main(int argc, char** argv) {
   // Setting up the command line can itself fail (memory): no exception leaves main.
   try {
     h5::skip_library_shutdown_at_exit();
-    // Under mpirun, rank 0 runs the command and the other ranks make its runs (sim/mpi_world).
+    // Under mpirun, rank 0 runs the command and the other ranks make its runs
+    // (sim/experiment/mpi_world).
     sim::MpiWorld mpi(&argc, &argv);
     app::remember_command_line(argc, argv);
     return mpi.finish(run_command_line(argc, argv));

@@ -14,7 +14,7 @@
 #include <mutex>
 
 #include "sim/errors.hpp"
-#include "sim/mpi_world.hpp"
+#include "sim/experiment/mpi_world.hpp"
 #include "sim/version.hpp"
 
 namespace app {

@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "analysis/results_reader.hpp"
-#include "models/resource_estimate.hpp"
-#include "sim/config_yaml.hpp"
+#include "models/scenario/resource_estimate.hpp"
+#include "sim/config/config_yaml.hpp"
 #include "sim/errors.hpp"
 
 namespace app {

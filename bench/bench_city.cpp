@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "bench/peak_memory.hpp"
-#include "models/city_builder.hpp"
-#include "models/residents.hpp"
-#include "models/scenario_loader.hpp"
+#include "models/city/city_builder.hpp"
+#include "models/city/residents.hpp"
+#include "models/scenario/scenario_loader.hpp"
 
 int main(int argc, char** argv) {
   std::string file = std::string(GOVSIM_SOURCE_DIR) + "/scenarios/guangzhou.yaml";

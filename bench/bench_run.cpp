@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "bench/peak_memory.hpp"
+#include "models/city/starting_population.hpp"
 #include "models/governance_model.hpp"
-#include "models/scenario_loader.hpp"
-#include "models/starting_population.hpp"
+#include "models/scenario/scenario_loader.hpp"
 
 namespace {
 

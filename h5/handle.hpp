@@ -1,5 +1,5 @@
 #pragma once
-// What the results writer (sim/results_file.cpp) and the results reader
+// What the results writer (sim/results/results_file.cpp) and the results reader
 // (analysis/results_reader.cpp) share of HDF5: owning identifiers, failed calls as exceptions, and
 // a few type and dimension-scale helpers. Internal to those .cpp files, so that hdf5.h stays out
 // of the public headers of sim/ and analysis/. HDF5 keeps global state: callers serialise calls.

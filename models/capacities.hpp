@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/city.hpp"
-#include "models/scenario.hpp"
+#include "models/city/city.hpp"
+#include "models/scenario/scenario.hpp"
 
 namespace gov {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "models/city.hpp"
-#include "models/scenario.hpp"
+#include "models/city/city.hpp"
+#include "models/scenario/scenario.hpp"
 #include "sim/service_unit.hpp"
 
 namespace gov {

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "models/mechanisms.hpp"
+#include "models/mechanisms/mechanisms.hpp"
 
 namespace gov {
 

@@ -5,12 +5,12 @@
 #include <functional>
 #include <memory>
 
-#include "models/outcome_recorder.hpp"
-#include "models/scenario.hpp"
-#include "models/starting_population.hpp"
+#include "models/city/starting_population.hpp"
+#include "models/outcomes/outcome_recorder.hpp"
+#include "models/scenario/scenario.hpp"
 #include "models/world.hpp"
 #include "sim/engine.hpp"
-#include "sim/record.hpp"
+#include "sim/results/record.hpp"
 
 namespace gov {
 

@@ -8,7 +8,7 @@
 
 #include "models/domains.hpp"
 #include "models/lifecycle.hpp"
-#include "models/outcomes.hpp"
+#include "models/outcomes/outcomes.hpp"
 
 namespace gov {
 

@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "models/mechanisms.hpp"
+#include "models/mechanisms/mechanisms.hpp"
 
 namespace gov {
 namespace {

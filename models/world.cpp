@@ -1,6 +1,6 @@
 #include "models/world.hpp"
 
-#include "models/mechanisms.hpp"
+#include "models/mechanisms/mechanisms.hpp"
 
 #include <cmath>
 #include <limits>

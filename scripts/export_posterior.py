@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Exports the posterior sample of a `govsim calibrate` results file as the CSV an uncertainty
-experiment draws from (sim/posterior_sample.hpp): a `weight` column, then one column per
+experiment draws from (sim/experiment/posterior_sample.hpp): a `weight` column, then one column per
 parameter of the calibration file, in its order.
 
 A multiplier parameter (`multiply: true`) is relative to the base it was fitted on. When the

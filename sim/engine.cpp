@@ -1,6 +1,6 @@
 #include "sim/engine.hpp"
 
-#include "sim/interrupt.hpp"
+#include "sim/experiment/interrupt.hpp"
 
 namespace sim {
 

@@ -3,9 +3,9 @@
 #include <filesystem>
 #include <string>
 
-#include "models/scenario.hpp"
-#include "models/scenario_loader.hpp"
-#include "sim/record.hpp"
+#include "models/scenario/scenario.hpp"
+#include "models/scenario/scenario_loader.hpp"
+#include "sim/results/record.hpp"
 
 namespace test {
 

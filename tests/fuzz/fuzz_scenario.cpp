@@ -15,12 +15,12 @@
 
 #include <unistd.h>
 
-#include "models/resource_estimate.hpp"
-#include "models/scenario_loader.hpp"
-#include "sim/calibration_spec.hpp"
-#include "sim/config_yaml.hpp"
+#include "models/scenario/resource_estimate.hpp"
+#include "models/scenario/scenario_loader.hpp"
+#include "sim/config/config_yaml.hpp"
 #include "sim/errors.hpp"
-#include "sim/experiment_spec.hpp"
+#include "sim/experiment/calibration_spec.hpp"
+#include "sim/experiment/experiment_spec.hpp"
 
 namespace fs = std::filesystem;
 

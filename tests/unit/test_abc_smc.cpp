@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "sim/abc_smc.hpp"
+#include "sim/experiment/abc_smc.hpp"
 #include "sim/random.hpp"
 
 namespace {

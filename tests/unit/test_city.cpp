@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-#include "models/city_builder.hpp"
-#include "models/city_graph.hpp"
-#include "models/residents.hpp"
+#include "models/city/city_builder.hpp"
+#include "models/city/city_graph.hpp"
+#include "models/city/residents.hpp"
 #include "tests/support.hpp"
 
 namespace {

@@ -14,7 +14,7 @@
 
 #include "analysis/compare.hpp"
 #include "analysis/results_reader.hpp"
-#include "sim/results_file.hpp"
+#include "sim/results/results_file.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace fs = std::filesystem;

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/config_docs.hpp"
-#include "sim/config_yaml.hpp"
+#include "sim/config/config_docs.hpp"
+#include "sim/config/config_yaml.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/experiment_spec.hpp"
+#include "sim/experiment/experiment_spec.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace {

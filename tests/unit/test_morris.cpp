@@ -6,7 +6,7 @@
 #include <set>
 
 #include "analysis/morris.hpp"
-#include "sim/experiment_spec.hpp"
+#include "sim/experiment/experiment_spec.hpp"
 
 namespace {
 

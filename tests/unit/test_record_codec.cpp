@@ -6,7 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "sim/record_codec.hpp"
+#include "sim/results/record_codec.hpp"
 
 namespace {
 

@@ -26,10 +26,10 @@
 
 #include "analysis/results_reader.hpp"
 #include "sim/errors.hpp"
-#include "sim/experiment_runner.hpp"
-#include "sim/interrupt.hpp"
-#include "sim/progress.hpp"
-#include "sim/results_file.hpp"
+#include "sim/experiment/experiment_runner.hpp"
+#include "sim/experiment/interrupt.hpp"
+#include "sim/experiment/progress.hpp"
+#include "sim/results/results_file.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace fs = std::filesystem;

@@ -5,9 +5,9 @@
 #include <sstream>
 
 #include "models/governance_model.hpp"
-#include "models/scenario_loader.hpp"
-#include "sim/calibration_spec.hpp"
-#include "sim/experiment_spec.hpp"
+#include "models/scenario/scenario_loader.hpp"
+#include "sim/experiment/calibration_spec.hpp"
+#include "sim/experiment/experiment_spec.hpp"
 #include "tests/support.hpp"
 
 namespace fs = std::filesystem;

@@ -22,8 +22,8 @@
 
 #include "analysis/results_reader.hpp"
 #include "analysis/sensitivity.hpp"
-#include "sim/experiment_spec.hpp"
-#include "sim/results_file.hpp"
+#include "sim/experiment/experiment_spec.hpp"
+#include "sim/results/results_file.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace fs = std::filesystem;

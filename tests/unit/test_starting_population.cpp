@@ -5,8 +5,8 @@
 
 #include <cstring>
 
+#include "models/city/starting_population.hpp"
 #include "models/governance_model.hpp"
-#include "models/starting_population.hpp"
 #include "tests/support.hpp"
 
 namespace {

@@ -7,9 +7,9 @@
 #include <map>
 #include <set>
 
-#include "models/city_graph.hpp"
+#include "models/city/city_graph.hpp"
 #include "models/governance_model.hpp"
-#include "models/mechanisms.hpp"
+#include "models/mechanisms/mechanisms.hpp"
 #include "tests/support.hpp"
 
 namespace {
