@@ -1,5 +1,6 @@
-// Escalation and cascades against a Galton-Watson branching process: with every issue escalating
-// once and Poisson(m) offspring, the mean total progeny of a root is 1 / (1 - m).
+// §4.8 escalation and cascades (escalation.cpp) against a Galton-Watson branching process: with
+// every issue escalating once and Poisson(m) offspring, the mean total progeny of a root is
+// 1 / (1 - m).
 #include <catch2/catch.hpp>
 
 #include "models/governance_model.hpp"
@@ -29,7 +30,7 @@ gov::Scenario galton_watson(double m) {
 }  // namespace
 
 TEST_CASE("mean cascade size is 1/(1-m) and the reported branching ratio is m",
-          "[validation][cascades]") {
+          "[validation][cascades][mechanism:escalation]") {
   for (double m : {0.5, 0.8}) {
     gov::GovernanceModel model(galton_watson(m));
     const auto rec = model.run();
