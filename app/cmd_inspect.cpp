@@ -1,4 +1,4 @@
-// `govsim inspect city` and `govsim inspect params`.
+// `govsim inspect city`, `govsim inspect params` and `govsim inspect outputs`.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 #include "models/city/city_builder.hpp"
 #include "models/city/city_graph.hpp"
 #include "models/city/residents.hpp"
+#include "models/outcomes/output_catalogue.hpp"
 #include "models/scenario/scenario_loader.hpp"
 #include "sim/errors.hpp"
 
@@ -122,6 +123,11 @@ int cmd_inspect_city(const InspectArgs& args) {
 
 int cmd_inspect_params() {
   std::cout << gov::scenario_reference_markdown();
+  return sim::kExitOk;
+}
+
+int cmd_inspect_outputs() {
+  std::cout << gov::outputs_markdown();
   return sim::kExitOk;
 }
 

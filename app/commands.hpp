@@ -58,6 +58,7 @@ struct InspectArgs {
 };
 int cmd_inspect_city(const InspectArgs& args);
 int cmd_inspect_params();
+int cmd_inspect_outputs();
 
 struct CompareArgs {
   std::string file;

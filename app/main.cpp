@@ -145,6 +145,8 @@ int run_command_line(int argc, char** argv) {
   city_cmd->add_option("--scale", inspect.scale, "override population.scale");
   auto* params_cmd = inspect_cmd->add_subcommand(
       "params", "Every scenario key: type, unit, range, default, meaning, source (Markdown)");
+  auto* outputs_cmd = inspect_cmd->add_subcommand(
+      "outputs", "Every output of a run: dimensions, unit, long name, how it is made (Markdown)");
 
   app::CompareArgs compare;
   auto* compare_cmd =
@@ -277,6 +279,7 @@ int run_command_line(int argc, char** argv) {
     if (*calibrate_cmd) return app::cmd_calibrate(calibrate);
     if (*city_cmd) return app::cmd_inspect_city(inspect);
     if (*params_cmd) return app::cmd_inspect_params();
+    if (*outputs_cmd) return app::cmd_inspect_outputs();
     if (*compare_cmd) return app::cmd_compare(compare);
     if (*sensitivity_cmd) return app::cmd_sensitivity(sensitivity);
     if (*export_cmd) return app::cmd_export(export_args);

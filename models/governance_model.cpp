@@ -9,6 +9,7 @@
 #include <string>
 
 #include "models/mechanisms/mechanisms.hpp"
+#include "models/outcomes/output_catalogue.hpp"
 
 namespace gov {
 
@@ -64,51 +65,32 @@ sim::RunRecord GovernanceModel::run(const RunOptions& options) {
     sim::Dimension issue{"issue", "", "logged issue (row)", {}, {}};
     for (std::size_t i = 0; i < log.size(); ++i) issue.values.push_back(static_cast<double>(i));
     rec.dimensions.push_back(issue);
-    auto column = [&](const char* name, const char* unit, const std::string& desc, auto get) {
-      sim::Variable v{name, unit, desc, {"issue"}, {}};
-      v.data.reserve(log.size());
-      for (const auto& r : log) v.data.push_back(static_cast<double>(get(r)));
-      rec.variables.push_back(std::move(v));
+    auto column = [&](const char* name, auto get) {
+      std::vector<double> data;
+      data.reserve(log.size());
+      for (const auto& r : log) data.push_back(static_cast<double>(get(r)));
+      rec.variables.push_back(declared_variable(name, std::move(data)));
     };
-    std::string states = "lifecycle state at the end:";
-    for (std::size_t k = 0; k < kIssueStateCount; ++k)
-      states += " " + std::to_string(k) + " " + std::string(kIssueStateNames[k]);
-    column("issue_key_hi", "", "issue identity, high 32 bits",
-           [](const IssueLogRow& r) { return r.key >> 32; });
-    column("issue_key_lo", "", "issue identity, low 32 bits",
-           [](const IssueLogRow& r) { return r.key & 0xFFFFFFFFu; });
-    column("issue_community", "", "community index",
-           [](const IssueLogRow& r) { return r.community; });
-    column("issue_domain", "", "domain index (MODEL.md 3 order)",
-           [](const IssueLogRow& r) { return r.domain; });
-    column("issue_origin", "", "0 resident, 1 grid, 2 cascade",
-           [](const IssueLogRow& r) { return r.origin; });
-    column("issue_severity", "", "0 minor, 1 normal, 2 serious",
-           [](const IssueLogRow& r) { return r.severity; });
-    column("issue_state", "", states, [](const IssueLogRow& r) { return r.state; });
-    column("issue_closer", "", "who closed it last: 0 nobody, 1 a department, 2 a grid worker",
-           [](const IssueLogRow& r) { return r.closer; });
-    column("issue_transfers", "", "transfers", [](const IssueLogRow& r) { return r.transfers; });
-    column("issue_handoffs", "", "hand-offs between departments",
-           [](const IssueLogRow& r) { return r.handoffs; });
-    column("issue_parts", "", "departments required", [](const IssueLogRow& r) { return r.parts; });
-    column("issue_reopened", "", "reopenings after call-backs",
-           [](const IssueLogRow& r) { return r.reopened; });
-    column("issue_unmeetable", "", "1 if the demand cannot be met under policy",
-           [](const IssueLogRow& r) { return r.unmeetable; });
-    column("issue_satisfied", "", "1 if the resident was satisfied with the latest outcome",
-           [](const IssueLogRow& r) { return r.satisfied; });
-    column("issue_escalated", "", "1 if it escalated",
-           [](const IssueLogRow& r) { return r.escalated; });
-    column("issue_whistled", "", "1 if a whistle summoned its departments",
-           [](const IssueLogRow& r) { return r.whistled; });
-    column("issue_t_arise", "h", "time it arose", [](const IssueLogRow& r) { return r.t_arise; });
-    column("issue_t_report", "h", "time it entered the system (-1 never)",
-           [](const IssueLogRow& r) { return r.t_report; });
-    column("issue_t_response", "h", "time of first response (-1 never)",
-           [](const IssueLogRow& r) { return r.t_response; });
-    column("issue_t_close", "h", "time it last left the open states (-1 still open)",
-           [](const IssueLogRow& r) { return r.t_close; });
+    column("issue_key_hi", [](const IssueLogRow& r) { return r.key >> 32; });
+    column("issue_key_lo", [](const IssueLogRow& r) { return r.key & 0xFFFFFFFFu; });
+    column("issue_community", [](const IssueLogRow& r) { return r.community; });
+    column("issue_domain", [](const IssueLogRow& r) { return r.domain; });
+    column("issue_origin", [](const IssueLogRow& r) { return r.origin; });
+    column("issue_severity", [](const IssueLogRow& r) { return r.severity; });
+    column("issue_state", [](const IssueLogRow& r) { return r.state; });
+    column("issue_closer", [](const IssueLogRow& r) { return r.closer; });
+    column("issue_transfers", [](const IssueLogRow& r) { return r.transfers; });
+    column("issue_handoffs", [](const IssueLogRow& r) { return r.handoffs; });
+    column("issue_parts", [](const IssueLogRow& r) { return r.parts; });
+    column("issue_reopened", [](const IssueLogRow& r) { return r.reopened; });
+    column("issue_unmeetable", [](const IssueLogRow& r) { return r.unmeetable; });
+    column("issue_satisfied", [](const IssueLogRow& r) { return r.satisfied; });
+    column("issue_escalated", [](const IssueLogRow& r) { return r.escalated; });
+    column("issue_whistled", [](const IssueLogRow& r) { return r.whistled; });
+    column("issue_t_arise", [](const IssueLogRow& r) { return r.t_arise; });
+    column("issue_t_report", [](const IssueLogRow& r) { return r.t_report; });
+    column("issue_t_response", [](const IssueLogRow& r) { return r.t_response; });
+    column("issue_t_close", [](const IssueLogRow& r) { return r.t_close; });
   }
   return rec;
 }

@@ -22,3 +22,10 @@ def replace(doc: pathlib.Path, name, body):
     new = block(name, body)
     doc.write_text(text[:text.index(begin)] + new + text[text.index(end) + len(end):])
     return new
+
+
+if __name__ == "__main__":
+    import sys
+    if len(sys.argv) != 3:
+        raise SystemExit("usage: COMMAND | scripts/docblock.py DOC NAME  (the block's new body on stdin)")
+    replace(pathlib.Path(sys.argv[1]), sys.argv[2], sys.stdin.read())

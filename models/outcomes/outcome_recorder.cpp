@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <tuple>
 
 #include "models/mechanisms/mechanisms.hpp"
+#include "models/outcomes/output_catalogue.hpp"
 
 namespace gov {
 namespace {
@@ -24,11 +26,6 @@ void mean_median_p90(std::vector<double>& s, double& mean, double& median, doubl
                    : std::accumulate(s.begin(), s.end(), 0.0) / static_cast<double>(s.size());
   median = quantile(s, 0.5);
   p90 = quantile(s, 0.9);
-}
-
-sim::Variable var(std::string name, std::string unit, std::string desc,
-                  std::vector<std::string> dims, std::vector<double> data) {
-  return {std::move(name), std::move(unit), std::move(desc), std::move(dims), std::move(data)};
 }
 
 double safe_div(double a, double b) {
@@ -227,60 +224,39 @@ sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
         city[d] += v;
       }
     }
-    const auto& info = count_info()[c];
-    rec.variables.push_back(
-        var("city_" + std::string(info.name), "d-1", std::string(info.description), {"day"}, city));
-    rec.variables.push_back(var("district_" + std::string(info.name), "d-1",
-                                std::string(info.description), {"day", "district"}, by_district));
+    const std::string name(count_info()[c].name);
+    rec.variables.push_back(declared_variable("city_" + name, city));
+    rec.variables.push_back(declared_variable("district_" + name, by_district));
   }
   std::vector<double> city_open(n, 0.0);
   for (std::size_t d = 0; d < n; ++d) {
     for (std::size_t k = 0; k < nd_; ++k) city_open[d] += open_[d * nd_ + k];
   }
-  rec.variables.push_back(
-      var("city_open", "1", "open issues at the end of the day (stock)", {"day"}, city_open));
-  rec.variables.push_back(var("district_open", "1", "open issues at the end of the day",
-                              {"day", "district"}, slice(open_, nd_)));
+  rec.variables.push_back(declared_variable("city_open", city_open));
+  rec.variables.push_back(declared_variable("district_open", slice(open_, nd_)));
   const char* stat[] = {"mean", "median", "p90"};
   for (int k = 0; k < 3; ++k) {
-    rec.variables.push_back(var(std::string("city_time_to_response_") + stat[k], "h",
-                                "report to first response, issues responded that day", {"day"},
-                                slice(city_response_[k], 1)));
-    rec.variables.push_back(var(std::string("city_time_to_resolution_") + stat[k], "h",
-                                "report to true resolution, issues resolved that day", {"day"},
-                                slice(city_resolution_[k], 1)));
+    rec.variables.push_back(declared_variable(std::string("city_time_to_response_") + stat[k],
+                                              slice(city_response_[k], 1)));
+    rec.variables.push_back(declared_variable(std::string("city_time_to_resolution_") + stat[k],
+                                              slice(city_resolution_[k], 1)));
   }
-  rec.variables.push_back(var("district_time_to_response_mean", "h", "report to first response",
-                              {"day", "district"}, slice(response_mean_, nd_)));
-  rec.variables.push_back(var("district_time_to_resolution_mean", "h", "report to true resolution",
-                              {"day", "district"}, slice(resolution_mean_, nd_)));
-  rec.variables.push_back(
-      var("district_trust", "1",
-          "mean working trust in government (0-1): own, blended with word of mouth",
-          {"day", "district"}, slice(trust_, nd_)));
-  rec.variables.push_back(var("district_satisfaction", "1", "mean satisfaction (0-1)",
-                              {"day", "district"}, slice(satisfaction_, nd_)));
-  rec.variables.push_back(var("district_security", "1", "mean sense of security (0-1)",
-                              {"day", "district"}, slice(security_, nd_)));
-  rec.variables.push_back(var("group_trust", "1", "mean trust by resident group", {"day", "group"},
-                              slice(group_trust_, 2)));
-  rec.variables.push_back(var("group_satisfaction", "1", "mean satisfaction by resident group",
-                              {"day", "group"}, slice(group_satisfaction_, 2)));
-  rec.variables.push_back(var("department_utilisation", "1", "busy server-hours / (servers x 24 h)",
-                              {"day", "department"}, slice(dept_utilisation_, ndep_)));
-  rec.variables.push_back(var("department_queue", "1", "jobs waiting at the end of the day",
-                              {"day", "department"}, slice(dept_queue_, ndep_)));
-  rec.variables.push_back(var("department_arrivals", "d-1",
-                              "jobs arriving (work, reviews, duplicates)", {"day", "department"},
-                              slice(dept_arrivals_, ndep_)));
-  rec.variables.push_back(var("department_wait_mean_h", "h",
-                              "mean wait in the queue of issues starting handling",
-                              {"day", "department"}, slice(dept_wait_, ndep_)));
-  rec.variables.push_back(var("department_borrowed_hours", "h/d",
-                              "routine staff-hours pulled in to meet attendance limits",
-                              {"day", "department"}, slice(dept_borrowed_h_, ndep_)));
-  rec.variables.push_back(
-      var("staff_hours", "h/d", "staff-hours by role", {"day", "role"}, slice(hours_, kRoleCount)));
+  for (const auto& [name, values, width] :
+       std::initializer_list<std::tuple<const char*, const std::vector<double>*, std::size_t>>{
+           {"district_time_to_response_mean", &response_mean_, nd_},
+           {"district_time_to_resolution_mean", &resolution_mean_, nd_},
+           {"district_trust", &trust_, nd_},
+           {"district_satisfaction", &satisfaction_, nd_},
+           {"district_security", &security_, nd_},
+           {"group_trust", &group_trust_, 2},
+           {"group_satisfaction", &group_satisfaction_, 2},
+           {"department_utilisation", &dept_utilisation_, ndep_},
+           {"department_queue", &dept_queue_, ndep_},
+           {"department_arrivals", &dept_arrivals_, ndep_},
+           {"department_wait_mean_h", &dept_wait_, ndep_},
+           {"department_borrowed_hours", &dept_borrowed_h_, ndep_},
+           {"staff_hours", &hours_, kRoleCount}})
+    rec.variables.push_back(declared_variable(name, slice(*values, width)));
 
   // End-of-run snapshot per community, for maps.
   std::vector<double> c_open, c_trust_idx, c_security, c_residents;
@@ -290,15 +266,10 @@ sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
     c_security.push_back(w.opinion[c].security);
     c_residents.push_back(w.city.communities[c].residents);
   }
-  rec.variables.push_back(
-      var("community_open", "1", "open issues at the end of the run", {"community"}, c_open));
-  rec.variables.push_back(var("community_trust_index", "1",
-                              "community trust (word of mouth) at the end", {"community"},
-                              c_trust_idx));
-  rec.variables.push_back(
-      var("community_security", "1", "security at the end of the run", {"community"}, c_security));
-  rec.variables.push_back(
-      var("community_residents", "1", "residents simulated", {"community"}, c_residents));
+  rec.variables.push_back(declared_variable("community_open", c_open));
+  rec.variables.push_back(declared_variable("community_trust_index", c_trust_idx));
+  rec.variables.push_back(declared_variable("community_security", c_security));
+  rec.variables.push_back(declared_variable("community_residents", c_residents));
 
   // Summary scalars over post-warmup days.
   Counters tot{};
@@ -353,105 +324,62 @@ sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
   };
   double full_adoption = 0;
   for (double a : w.adoption_day) full_adoption = std::max(full_adoption, a);
-  rec.summary = {
-      {"issues_per_day", "d-1", "issues arising per day",
-       safe_div(T(Count::Arising), days_counted)},
-      {"incidence_per_1000_per_day", "1e-3 d-1", "issues arising per 1,000 residents per day",
-       safe_div(T(Count::Arising) * 1000.0, days_counted * residents)},
-      {"reported_share", "1", "share of arising issues reported through the hotline",
-       safe_div(T(Count::Reported), T(Count::Arising))},
-      {"discovered_share", "1", "share of arising issues found by grid patrols",
-       safe_div(T(Count::Discovered), T(Count::Arising))},
-      {"demands_arisen", "1", "demands that arose after the warm-up (the cohort)", cohort.arisen},
-      {"resolution_rate", "1",
-       "share of all demands that arose that are truly solved at the end (closed true or settled)",
-       safe_div(cohort.resolved(), cohort.arisen)},
-      {"resolution_rate_received", "1",
-       "share of demands that reached the system (reported or found) truly solved at the end",
-       safe_div(cohort.resolved(), cohort.received())},
-      {"satisfaction_rate", "1",
-       "share of all demands that arose whose resident was satisfied with the latest outcome",
-       safe_div(cohort.satisfied, cohort.arisen)},
-      {"satisfaction_rate_received", "1",
-       "share of demands that reached the system whose resident was satisfied",
-       safe_div(cohort.satisfied, cohort.received())},
-      {"settled_share", "1", "share of demands settled in the community",
-       safe_div(cohort.in(IssueState::Settled), cohort.arisen)},
-      {"unmeetable_share", "1", "share of demands closed as unmeetable under policy",
-       safe_div(cohort.in(IssueState::Unmeetable), cohort.arisen)},
-      {"falsely_closed_share", "1", "share of demands closed falsely and not reopened by the end",
-       safe_div(cohort.in(IssueState::ClosedFalse), cohort.arisen)},
-      {"open_share", "1", "share of demands still open at the end of the run",
-       safe_div(cohort.open(), cohort.arisen)},
-      {"dropped_share", "1", "share of demands never reported nor found (given up)",
-       safe_div(cohort.in(IssueState::Dropped), cohort.arisen)},
-      {"response_rate_within_limit", "1", "responses within the limit / responses (you-hu-bi-ying)",
-       safe_div(T(Count::RespondedWithinLimit), T(Count::Responses))},
-      {"resolved_within_limit_share", "1", "true resolutions within the domain's time limit",
-       safe_div(T(Count::ResolvedWithinLimit), true_res)},
-      {"time_to_response_mean_h", "h", "mean time from report to first response", rm},
-      {"time_to_response_median_h", "h", "median time from report to first response", rmed},
-      {"time_to_response_p90_h", "h", "90th percentile time from report to first response", rp90},
-      {"time_to_resolution_mean_h", "h", "mean time from report to true resolution", sm},
-      {"time_to_resolution_median_h", "h", "median time from report to true resolution", smed},
-      {"time_to_resolution_p90_h", "h", "90th percentile time from report to true resolution",
-       sp90},
-      {"time_from_arising_to_resolution_mean_h", "h",
-       "mean time from arising to true resolution (detection included)", am},
-      {"time_from_arising_to_resolution_median_h", "h",
-       "median time from arising to true resolution", amed},
-      {"time_from_arising_to_resolution_p90_h", "h",
-       "90th percentile time from arising to true resolution", ap90},
-      {"time_to_detection_mean_h", "h", "mean time from arising to report or grid find", dm},
-      {"time_to_detection_median_h", "h", "median time from arising to report or grid find", dmed},
-      {"transfers_per_dispatched", "1", "transfers per dispatched issue",
-       safe_div(T(Count::Transfers), T(Count::Dispatched))},
-      {"misroutes_per_dispatched", "1", "misroutes per dispatched issue",
-       safe_div(T(Count::Misroutes), T(Count::Dispatched))},
-      {"push_failure_share", "1",
-       "share of dispatches (pushes) of a part that went to a department not responsible",
-       safe_div(T(Count::Misroutes), T(Count::Pushes))},
-      {"handoffs_per_dispatched", "1", "hand-offs between departments per dispatched issue",
-       safe_div(T(Count::Handoffs), T(Count::Dispatched))},
-      {"on_the_spot_closures_per_day", "d-1", "grid workers' on-the-spot closures per day",
-       safe_div(T(Count::ClosedOnSpot), days_counted)},
-      {"duplicate_work_orders_per_day", "d-1", "duplicate reports handled as extra work orders",
-       safe_div(T(Count::DuplicateWorkOrders), days_counted)},
-      {"false_closures_per_day", "d-1", "false closures per day",
-       safe_div(T(Count::FalselyClosed), days_counted)},
-      {"false_closures_caught_per_day", "d-1", "false closures caught by call-backs per day",
-       safe_div(T(Count::FalseClosuresCaught), days_counted)},
-      {"escalations_per_day", "d-1", "escalations per day",
-       safe_div(T(Count::Escalated), days_counted)},
-      {"cascade_issues_per_day", "d-1", "follow-on issues per day",
-       safe_div(T(Count::SpawnedByCascade), days_counted)},
-      {"whistles_per_day", "d-1", "whistles blown per day",
-       safe_div(T(Count::Whistles), days_counted)},
-      {"branching_ratio", "1",
-       "spectral radius of the expected-offspring matrix (escalation share x K)",
-       branching_ratio(expected_offspring(w))},
-      {"coupling_spectral_radius", "1", "spectral radius of K (every issue escalating)",
-       branching_ratio(w.coupling)},
-      {"open_issues_end", "1", "open issues at the end of the run", n > 0 ? city_open[n - 1] : 0.0},
-      {"trust_end", "1", "mean trust at the end of the run", city_mean(trust_)},
-      {"satisfaction_end", "1", "mean satisfaction at the end of the run",
-       city_mean(satisfaction_)},
-      {"security_end", "1", "mean security at the end of the run", city_mean(security_)},
-      {"department_utilisation_mean", "1", "mean over departments of their utilisation", util_mean},
-      {"department_wait_mean_h", "h", "mean time an issue waits in a department's queue",
-       safe_div(wait_sum_, starts_)},
-      {"department_busy_hours_per_issue", "h",
-       "department busy hours (travel, handling, reviews, duplicates) per issue handled",
-       safe_div(busy_sum_, started_jobs_)},
-      {"department_utilisation_sd", "1", "spread of utilisation across departments (pooling loss)",
-       util_sd},
-      {"staff_hours_per_day", "h/d", "staff-hours of every actor per day",
-       safe_div(total_hours, days_counted)},
-      {"staff_hours_per_resolved", "h", "staff-hours per truly solved issue",
-       safe_div(total_hours, true_res)},
-      {"days_to_full_adoption", "d", "days until every district has adopted the policies",
-       full_adoption},
-  };
+  for (auto [name, value] : std::initializer_list<std::pair<const char*, double>>{
+           {"issues_per_day", safe_div(T(Count::Arising), days_counted)},
+           {"incidence_per_1000_per_day",
+            safe_div(T(Count::Arising) * 1000.0, days_counted * residents)},
+           {"reported_share", safe_div(T(Count::Reported), T(Count::Arising))},
+           {"discovered_share", safe_div(T(Count::Discovered), T(Count::Arising))},
+           {"demands_arisen", cohort.arisen},
+           {"resolution_rate", safe_div(cohort.resolved(), cohort.arisen)},
+           {"resolution_rate_received", safe_div(cohort.resolved(), cohort.received())},
+           {"satisfaction_rate", safe_div(cohort.satisfied, cohort.arisen)},
+           {"satisfaction_rate_received", safe_div(cohort.satisfied, cohort.received())},
+           {"settled_share", safe_div(cohort.in(IssueState::Settled), cohort.arisen)},
+           {"unmeetable_share", safe_div(cohort.in(IssueState::Unmeetable), cohort.arisen)},
+           {"falsely_closed_share", safe_div(cohort.in(IssueState::ClosedFalse), cohort.arisen)},
+           {"open_share", safe_div(cohort.open(), cohort.arisen)},
+           {"dropped_share", safe_div(cohort.in(IssueState::Dropped), cohort.arisen)},
+           {"response_rate_within_limit",
+            safe_div(T(Count::RespondedWithinLimit), T(Count::Responses))},
+           {"resolved_within_limit_share", safe_div(T(Count::ResolvedWithinLimit), true_res)},
+           {"time_to_response_mean_h", rm},
+           {"time_to_response_median_h", rmed},
+           {"time_to_response_p90_h", rp90},
+           {"time_to_resolution_mean_h", sm},
+           {"time_to_resolution_median_h", smed},
+           {"time_to_resolution_p90_h", sp90},
+           {"time_from_arising_to_resolution_mean_h", am},
+           {"time_from_arising_to_resolution_median_h", amed},
+           {"time_from_arising_to_resolution_p90_h", ap90},
+           {"time_to_detection_mean_h", dm},
+           {"time_to_detection_median_h", dmed},
+           {"transfers_per_dispatched", safe_div(T(Count::Transfers), T(Count::Dispatched))},
+           {"misroutes_per_dispatched", safe_div(T(Count::Misroutes), T(Count::Dispatched))},
+           {"push_failure_share", safe_div(T(Count::Misroutes), T(Count::Pushes))},
+           {"handoffs_per_dispatched", safe_div(T(Count::Handoffs), T(Count::Dispatched))},
+           {"on_the_spot_closures_per_day", safe_div(T(Count::ClosedOnSpot), days_counted)},
+           {"duplicate_work_orders_per_day", safe_div(T(Count::DuplicateWorkOrders), days_counted)},
+           {"false_closures_per_day", safe_div(T(Count::FalselyClosed), days_counted)},
+           {"false_closures_caught_per_day", safe_div(T(Count::FalseClosuresCaught), days_counted)},
+           {"escalations_per_day", safe_div(T(Count::Escalated), days_counted)},
+           {"cascade_issues_per_day", safe_div(T(Count::SpawnedByCascade), days_counted)},
+           {"whistles_per_day", safe_div(T(Count::Whistles), days_counted)},
+           {"branching_ratio", branching_ratio(expected_offspring(w))},
+           {"coupling_spectral_radius", branching_ratio(w.coupling)},
+           {"open_issues_end", n > 0 ? city_open[n - 1] : 0.0},
+           {"trust_end", city_mean(trust_)},
+           {"satisfaction_end", city_mean(satisfaction_)},
+           {"security_end", city_mean(security_)},
+           {"department_utilisation_mean", util_mean},
+           {"department_wait_mean_h", safe_div(wait_sum_, starts_)},
+           {"department_busy_hours_per_issue", safe_div(busy_sum_, started_jobs_)},
+           {"department_utilisation_sd", util_sd},
+           {"staff_hours_per_day", safe_div(total_hours, days_counted)},
+           {"staff_hours_per_resolved", safe_div(total_hours, true_res)},
+           {"days_to_full_adoption", full_adoption},
+       })
+    rec.summary.push_back(declared_scalar(name, value));
   return rec;
 }
 
