@@ -15,6 +15,11 @@
 
 namespace analysis {
 
+// Every interval of a comparison is a 95 % interval; a primary metric is flagged when its adjusted
+// p-value is below kAlpha.
+inline constexpr double kLevel = 0.95;
+inline constexpr double kAlpha = 0.05;
+
 struct CompareOptions {
   std::string baseline = "baseline";
   std::vector<std::string> metrics;  // summary scalar names; empty = all
