@@ -180,7 +180,8 @@ std::vector<gov::Scenario> plan_scenarios(const sim::ExperimentSpec& spec,
   out.reserve(plans.size());
   for (const auto& p : plans) {
     Document doc = p.scenario;
-    if (spec.days) doc = with_days(doc, *spec.days, spec.days_loc);
+    // --days wins over the experiment's days, and so names itself in the warm-up note.
+    if (spec.days && !o.days) doc = with_days(doc, *spec.days, spec.days_loc);
     if (spec.population_scale) {
       doc = doc.with_value("population.scale", *spec.population_scale, spec.population_scale_loc);
     }

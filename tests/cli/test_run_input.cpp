@@ -215,6 +215,15 @@ TEST_CASE("a run no longer than its warm-up says the warm-up is dropped", "[cli]
   REQUIRE(r.code == 0);
   CHECK(r.err.find("warm-up is dropped") == std::string::npos);
   CHECK_THAT(r.out, Catch::Contains("Summary (after the 5-day warm-up)"));
+  // In an experiment (5 days in the file), --days wins and is the one the note names.
+  const std::string saltelli =
+      (test::source_dir() / "tests/data/experiment/saltelli.yaml").string();
+  r = test::run_govsim(
+      {"run", saltelli, "--days", "3", "--no-progress", "-o", (dir.path() / "s.h5").string()},
+      dir.path());
+  REQUIRE(r.code == 0);
+  CHECK_THAT(r.err, Catch::Contains("note: --days makes the run (3 days)"));
+  CHECK(r.err.find("saltelli.yaml makes the run") == std::string::npos);
 }
 
 TEST_CASE("an interrupted single run leaves nothing behind and does not offer to resume", "[cli]") {
