@@ -71,6 +71,8 @@ struct SensitivityResult {
 SensitivityResult sobol_from_file(const ResultsFile& file, const std::string& metric,
                                   std::uint64_t bootstrap_seed, int bootstrap = 200);
 
+// Throws BadInput unless `format` is table or csv.
+void check_sensitivity_format(const std::string& format);
 // `format` is table or csv; throws BadInput otherwise.
 void write_sensitivity(const std::vector<SensitivityResult>& results, const std::string& format,
                        std::ostream& out);
