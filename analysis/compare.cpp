@@ -105,7 +105,7 @@ std::vector<Metric> select_metrics(const std::vector<Metric>& available,
       std::vector<std::string> names;
       names.reserve(available.size());
       for (const auto& m : available) names.push_back(m.name);
-      throw BadInput(fmt::format("unknown metric '{}'; available: {}", name, list(names)));
+      throw BadInput(fmt::format("unknown metric '{}'; available: {}", name, comma_list(names)));
     }
     out.push_back(*it);
   }
@@ -262,7 +262,7 @@ Comparison compare_policies(const ResultsFile& file, const CompareOptions& optio
       policies.push_back(g.policy);
   if (std::find(policies.begin(), policies.end(), options.baseline) == policies.end())
     throw BadInput(fmt::format("baseline policy '{}' is not in {}; policies: {}", options.baseline,
-                               file.path().string(), list(policies)));
+                               file.path().string(), comma_list(policies)));
   Comparison c;
   c.header = {fmt::format("file: {} ({} runs)", file.path().string(), file.runs().size()),
               fmt::format("baseline: {}", options.baseline)};
@@ -347,7 +347,7 @@ Comparison compare_files(const ResultsFile& a, const ResultsFile& b,
   }
   if (c.rows.empty())
     throw BadInput(fmt::format("no policy in common between {} ({}) and {} ({})", a.path().string(),
-                               list(labels_a), b.path().string(), list(labels_b)));
+                               comma_list(labels_a), b.path().string(), comma_list(labels_b)));
   for (const auto& l : labels_a)
     if (std::find(labels_b.begin(), labels_b.end(), l) == labels_b.end())
       c.notes.push_back(l + ": only in A");

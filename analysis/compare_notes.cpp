@@ -7,13 +7,9 @@
 
 #include <fmt/format.h>
 
-namespace analysis::compare_notes {
+#include "analysis/text_output.hpp"
 
-std::string list(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
+namespace analysis::compare_notes {
 
 void UndefinedRuns::add(const std::string& metric, const std::string& label, std::size_t undefined,
                         std::size_t defined) {
@@ -28,7 +24,7 @@ void UndefinedRuns::note(Comparison& c) const {
     c.notes.push_back(fmt::format(
         "{} is undefined (NaN: e.g. a time averaged over no events) in some runs, left out of "
         "its rows: {}",
-        metric, list(where_.at(metric))));
+        metric, comma_list(where_.at(metric))));
   }
 }
 
@@ -45,7 +41,7 @@ void note_failures(Comparison& c, const ResultsFile& file) {
   std::vector<std::string> names;
   for (std::size_t i = 0; i < failures.size() && i < 5; ++i) names.push_back(failures[i].name);
   c.notes.push_back(fmt::format("{}: {} failed run(s) not included: {}{} (see /failures)",
-                                file.path().string(), failures.size(), list(names),
+                                file.path().string(), failures.size(), comma_list(names),
                                 failures.size() > names.size() ? ", ..." : ""));
 }
 

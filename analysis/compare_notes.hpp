@@ -13,9 +13,6 @@
 
 namespace analysis::compare_notes {
 
-// The names joined by ", ".
-std::string list(const std::vector<std::string>& names);
-
 // Runs where a metric is undefined are left out of its statistics; one note per metric says
 // where.
 class UndefinedRuns {

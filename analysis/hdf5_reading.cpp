@@ -2,6 +2,8 @@
 // libhdf5_hl sees them (see hdf5_reading.hpp).
 #include "analysis/hdf5_reading.hpp"
 
+#include "analysis/text_output.hpp"
+
 #include <hdf5_hl.h>
 
 #include <charconv>
@@ -67,12 +69,6 @@ std::vector<std::string> attribute_names(hid_t obj) {
   return names;
 }
 
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
-  return out;
-}
-
 // The number of elements in `space`, refused beyond kMaxReadBytes of `element_bytes` each.
 std::size_t bounded_count(hid_t space, std::size_t element_bytes, std::string_view what) {
   const hssize_t n = H5Sget_simple_extent_npoints(space);
@@ -120,18 +116,18 @@ std::string attribute_text(hid_t obj, const std::string& name) {
   std::vector<std::string> parts;
   switch (H5Tget_class(type.get())) {
     case H5T_STRING:
-      return join(read_strings(attr.get(), type.get(), space.get(), true));
+      return comma_list(read_strings(attr.get(), type.get(), space.get(), true));
     case H5T_INTEGER: {
       std::vector<long long> v(n);
       check(H5Aread(attr.get(), H5T_NATIVE_LLONG, v.data()), "reading attribute " + name);
       for (long long x : v) parts.push_back(std::to_string(x));
-      return join(parts);
+      return comma_list(parts);
     }
     case H5T_FLOAT: {
       std::vector<double> v(n);
       check(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, v.data()), "reading attribute " + name);
       for (double x : v) parts.push_back(fmt::format("{}", x));
-      return join(parts);
+      return comma_list(parts);
     }
     default:
       return "(attribute of unsupported type)";

@@ -10,13 +10,9 @@
 
 #include <fmt/format.h>
 
-namespace analysis::saltelli_sweep {
+#include "analysis/text_output.hpp"
 
-std::string list(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
+namespace analysis::saltelli_sweep {
 
 namespace {
 
@@ -123,8 +119,8 @@ Sweep load_sweep(const ResultsFile& file) {
     if (base != sweep.base || parameters != sweep.parameters) {
       not_saltelli(file, info,
                    fmt::format("its design (N = {}; {}) differs from that of run {} (N = {}; {})",
-                               base, list(parameters), file.runs().front().name, sweep.base,
-                               list(sweep.parameters)));
+                               base, comma_list(parameters), file.runs().front().name, sweep.base,
+                               comma_list(sweep.parameters)));
     }
     if (!info.sample || *info.sample < 0 ||
         static_cast<std::size_t>(*info.sample) >= sweep.samples()) {
@@ -157,7 +153,7 @@ const Metric& find_metric(const Sweep& sweep, const std::string& metric) {
   if (it == sweep.metrics.end()) {
     std::vector<std::string> names;
     for (const auto& m : sweep.metrics) names.push_back(m.name);
-    throw BadInput(fmt::format("unknown metric '{}'; available: {}", metric, list(names)));
+    throw BadInput(fmt::format("unknown metric '{}'; available: {}", metric, comma_list(names)));
   }
   return *it;
 }

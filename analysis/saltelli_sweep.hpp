@@ -11,9 +11,6 @@
 
 namespace analysis::saltelli_sweep {
 
-// The names joined by ", ".
-std::string list(const std::vector<std::string>& names);
-
 struct Metric {
   std::string name;
   std::string units;

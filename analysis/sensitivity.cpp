@@ -264,7 +264,7 @@ void write_sensitivity_report(const std::filesystem::path& file, const std::stri
     // An explicit metric that no policy could estimate is an error, not an empty table.
     if (!metric.empty() && results.back().policies.empty()) {
       throw BadInput(fmt::format("{}: no indices for {}: {}", file.string(), metric,
-                                 list(results.back().notes)));
+                                 comma_list(results.back().notes)));
     }
   }
   write_sensitivity(results, format, out);

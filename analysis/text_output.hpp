@@ -26,5 +26,7 @@ std::string csv_number(double v);
 std::string p_value_text(double p);
 // `decimals` places; empty when not finite.
 std::string number(double v, int decimals);
+// The names joined by ", " (messages and notes).
+std::string comma_list(const std::vector<std::string>& names);
 
 }  // namespace analysis
