@@ -118,8 +118,13 @@ void GovernanceModel::run_tick(std::size_t tick, double /*t0_h*/, double t1_h) {
 }
 
 void GovernanceModel::drain_events() {
+  const World& w = *w_;
   Event e;
-  while (w_->agenda.pop(e)) handle(e);
+  while (w_->agenda.pop(e)) {
+    if (const Event* next = w.agenda.upcoming(kIssueAhead)) w.prefetch_issue(next->issue);
+    if (const Event* next = w.agenda.upcoming(kResidentAhead)) w.prefetch_resident_of(next->issue);
+    handle(e);
+  }
 }
 
 void GovernanceModel::handle(const Event& e) {
@@ -178,7 +183,12 @@ void GovernanceModel::handle_unit_events() {
     return a.second.time_h != b.second.time_h ? a.second.time_h < b.second.time_h
                                               : a.first < b.first;
   });
-  for (const auto& [u, ev] : unit_events_) {
+  for (std::size_t k = 0; k < unit_events_.size(); ++k) {
+    if (k + kIssueAhead < unit_events_.size())
+      w.prefetch_issue(job_issue(unit_events_[k + kIssueAhead].second.id));
+    if (k + kResidentAhead < unit_events_.size())
+      w.prefetch_resident_of(job_issue(unit_events_[k + kResidentAhead].second.id));
+    const auto& [u, ev] = unit_events_[k];
     const std::uint32_t idx = job_issue(ev.id);
     const JobKind kind = job_kind(ev.id);
     const std::uint8_t part = job_part(ev.id);

@@ -54,6 +54,12 @@ class Agenda {
     return true;
   }
 
+  // The event `ahead` places after the next one in the current tick's sorted bucket, if any (an
+  // event scheduled into the running tick may come first): for prefetching what it will touch.
+  const Event* upcoming(std::size_t ahead) const {
+    return next_ + ahead < sorted_.size() ? &sorted_[next_ + ahead] : nullptr;
+  }
+
   double tick_h() const { return tick_h_; }
   std::size_t pending() const { return pending_ + (sorted_.size() - next_) + late_.size(); }
 

@@ -27,6 +27,32 @@ std::uint32_t ServiceUnit::store(const Job& job) {
   return slot;
 }
 
+ServiceUnit::PriorityClass& ServiceUnit::priority_class(std::int32_t priority) {
+  auto it = std::lower_bound(waiting_.begin(), waiting_.end(), priority,
+                             [](const PriorityClass& c, std::int32_t p) { return c.priority < p; });
+  if (it == waiting_.end() || it->priority != priority) it = waiting_.insert(it, {priority, {}});
+  return *it;
+}
+
+void ServiceUnit::drop_stale_waiting() {
+  for (PriorityClass& c : waiting_) {
+    while (!c.fifo.empty() && !pending(c.fifo.front().slot, c.fifo.front().generation)) {
+      c.fifo.pop_front();
+    }
+  }
+}
+
+bool ServiceUnit::pop_waiting(Waiting& out) {
+  for (PriorityClass& c : waiting_) {
+    while (!c.fifo.empty()) {
+      out = c.fifo.front();
+      c.fifo.pop_front();
+      if (pending(out.slot, out.generation)) return true;  // else taken by a borrowed server
+    }
+  }
+  return false;
+}
+
 void ServiceUnit::integrate_to(double t) {
   if (t > now_h_) {
     busy_hours_ += busy_ * (t - now_h_);
@@ -52,8 +78,13 @@ bool ServiceUnit::raise_priority(std::uint64_t id, std::int32_t priority) {
   Job& job = slots_[slot];
   if (priority >= job.priority) return true;
   job.priority = priority;
-  // The old heap entry goes stale when the job starts from this one.
-  waiting_.push({priority, job.arrival_h, seq_++, slot, slot_generation_[slot]});
+  // The old entry goes stale when the job starts from this one, placed by arrival time in its
+  // new class (after equal times: its sequence number is the newest).
+  auto& fifo = priority_class(priority).fifo;
+  const auto at =
+      std::upper_bound(fifo.begin(), fifo.end(), job.arrival_h,
+                       [](double arrival_h, const Waiting& w) { return arrival_h < w.arrival_h; });
+  fifo.insert(at, {job.arrival_h, seq_++, slot, slot_generation_[slot]});
   return true;
 }
 
@@ -74,8 +105,14 @@ void ServiceUnit::advance(double until_h, std::vector<JobEvent>& out) {
   // Arrivals handed in since the last advance are merged in (time, hand-in order).
   const auto earlier = [](const Job& a, const Job& b) { return a.arrival_h < b.arrival_h; };
   const auto first = arrivals_.begin() + static_cast<std::ptrdiff_t>(next_arrival_);
-  if (!std::is_sorted(first, arrivals_.end(), earlier))
+  // Callers usually hand in two sorted runs (a batch drawn in order, then the tick's events):
+  // merging them gives the same order as a stable sort, in linear time.
+  const auto run_end = std::is_sorted_until(first, arrivals_.end(), earlier);
+  if (std::is_sorted(run_end, arrivals_.end(), earlier)) {
+    std::inplace_merge(first, run_end, arrivals_.end(), earlier);
+  } else {
     std::stable_sort(first, arrivals_.end(), earlier);
+  }
   constexpr double kInf = std::numeric_limits<double>::infinity();
   for (;;) {
     const double t_arrival =
@@ -102,10 +139,8 @@ void ServiceUnit::advance(double until_h, std::vector<JobEvent>& out) {
       out.push_back({JobEvent::Kind::Completed, s.borrowed, job.id, t, job.arrival_h});
       free_slots_.push_back(s.slot);
       if (!s.borrowed) {
-        while (!waiting_.empty() && free_server()) {
-          const Waiting w = waiting_.top();
-          waiting_.pop();
-          if (!pending(w.slot, w.generation)) continue;  // taken by a borrowed server
+        Waiting w{};
+        while (free_server() && pop_waiting(w)) {
           --waiting_count_;
           start(w.slot, t, false, out);
         }
@@ -117,7 +152,7 @@ void ServiceUnit::advance(double until_h, std::vector<JobEvent>& out) {
         start(slot, t, false, out);
       } else {
         const std::uint32_t gen = slot_generation_[slot];
-        waiting_.push({job.priority, job.arrival_h, seq_++, slot, gen});
+        priority_class(job.priority).fifo.push_back({job.arrival_h, seq_++, slot, gen});
         ++waiting_count_;
         if (job.latest_start_h < kInf) deadlines_.push({job.latest_start_h, seq_++, slot, gen});
       }
@@ -133,10 +168,8 @@ void ServiceUnit::advance(double until_h, std::vector<JobEvent>& out) {
     arrivals_.clear();
     next_arrival_ = 0;
   }
-  // Drop waiting entries whose job started on a borrowed server so the heap stays small.
-  while (!waiting_.empty() && !pending(waiting_.top().slot, waiting_.top().generation)) {
-    waiting_.pop();
-  }
+  // Drop waiting entries whose job started on a borrowed server so the classes stay small.
+  drop_stale_waiting();
 }
 
 }  // namespace sim

@@ -4,6 +4,7 @@
 // started by then is served by a borrowed server (staff pulled off routine work), which is how an
 // attendance limit is kept without pretending capacity is unlimited.
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <queue>
 #include <vector>
@@ -53,17 +54,18 @@ class ServiceUnit {
   std::uint64_t started_jobs() const { return started_; }
 
  private:
+  // Jobs of one priority start in arrival order, and advance() takes arrivals in time order, so
+  // each priority class is a FIFO (a heap over all waiting jobs cost a cache miss per level on
+  // the hotline's long queue). Only a raised job is inserted in the middle of its new class.
   struct Waiting {
-    std::int32_t priority;
     double arrival_h;
     std::uint64_t seq;
     std::uint32_t slot;
     std::uint32_t generation;
-    bool operator>(const Waiting& o) const {
-      if (priority != o.priority) return priority > o.priority;
-      if (arrival_h != o.arrival_h) return arrival_h > o.arrival_h;
-      return seq > o.seq;
-    }
+  };
+  struct PriorityClass {
+    std::int32_t priority;
+    std::deque<Waiting> fifo;
   };
   struct InService {
     double done_h;
@@ -94,6 +96,10 @@ class ServiceUnit {
     return !slot_started_[slot] && slot_generation_[slot] == generation;
   }
   bool free_server() const { return servers_ < 0 || busy_ < servers_; }
+  PriorityClass& priority_class(std::int32_t priority);
+  void drop_stale_waiting();
+  // The next waiting job still pending, removed from its class; false if none.
+  bool pop_waiting(Waiting& out);
 
   int servers_;
   int busy_ = 0;
@@ -111,7 +117,7 @@ class ServiceUnit {
   std::vector<std::uint32_t> free_slots_;
   std::vector<Job> arrivals_;  // not yet reached by advance(), kept sorted by arrival time
   std::size_t next_arrival_ = 0;
-  MinHeap<Waiting> waiting_;
+  std::vector<PriorityClass> waiting_;  // ascending priority
   MinHeap<InService> in_service_;
   MinHeap<Deadline> deadlines_;
 };

@@ -1,4 +1,5 @@
 // MODEL.md §4.3 Intake at the 12345 hotline centre, and duplicates (P3 hotline-grid integration).
+#include <algorithm>
 #include <cmath>
 
 #include "models/mechanisms/mechanisms.hpp"
@@ -60,9 +61,14 @@ void generate_consultations(World& w, std::size_t tick) {
   const auto n = rng.poisson(w.hotline.consultations_per_hour);
   const double t0 = static_cast<double>(tick);
   const double service = w.scenario.hotline.consultation_min / 60.0;
-  for (std::uint64_t k = 0; k < n; ++k) {
-    w.hotline.call_takers.arrive(
-        {job_id(JobKind::Consultation, kNone, 0), t0 + rng.uniform(), service, 1});
+  // Handed in in time order, so the call centre merges rather than sorts its arrivals; the calls
+  // are alike, so their order among themselves is immaterial.
+  auto& times = w.hotline.consultation_times_h;
+  times.resize(n);
+  for (double& t : times) t = t0 + rng.uniform();
+  std::sort(times.begin(), times.end());
+  for (const double t : times) {
+    w.hotline.call_takers.arrive({job_id(JobKind::Consultation, kNone, 0), t, service, 1});
   }
 }
 
@@ -84,7 +90,10 @@ void file_duplicate_work_order(World& w, std::uint32_t idx, double t) {
 void advance_hotline(World& w, double until_h) {
   w.hotline.events.clear();
   w.hotline.call_takers.advance(until_h, w.hotline.events);
-  for (const sim::JobEvent& e : w.hotline.events) {
+  const auto& events = w.hotline.events;
+  for (std::size_t k = 0; k < events.size(); ++k) {
+    if (k + kIssueAhead < events.size()) w.prefetch_issue(job_issue(events[k + kIssueAhead].id));
+    const sim::JobEvent& e = events[k];
     if (e.kind != sim::JobEvent::Kind::Completed) continue;
     const JobKind kind = job_kind(e.id);
     if (kind == JobKind::Consultation) continue;

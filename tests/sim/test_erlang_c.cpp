@@ -1,7 +1,10 @@
-// The queueing core against queueing theory: an M/M/c unit reproduces Erlang C.
+// The queueing core against queueing theory (an M/M/c unit reproduces Erlang C) and its service
+// order (priority, then arrival, whatever order arrivals were handed in).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include "sim/random.hpp"
@@ -128,4 +131,50 @@ TEST_CASE("raising a waiting job's priority moves it ahead", "[unit][queue]") {
   }
   CHECK(starts == std::vector<std::uint64_t>{1, 3, 2});
   CHECK(unit.queue_length() == 0);
+}
+
+TEST_CASE("a raised job joins its new priority by arrival time", "[unit][queue]") {
+  sim::ServiceUnit unit(1);
+  std::vector<sim::JobEvent> ev;
+  unit.arrive({1, 0.0, 10.0, 0});  // occupies the server until t = 10
+  unit.arrive({2, 1.0, 1.0, 0});
+  unit.arrive({3, 2.0, 1.0, 1});
+  unit.arrive({4, 3.0, 1.0, 0});
+  unit.advance(4.0, ev);
+  CHECK(unit.raise_priority(3, 0));  // arrived between jobs 2 and 4
+  unit.advance(20.0, ev);
+  std::vector<std::uint64_t> starts;
+  for (const auto& e : ev) {
+    if (e.kind == sim::JobEvent::Kind::Started) starts.push_back(e.id);
+  }
+  CHECK(starts == std::vector<std::uint64_t>{1, 2, 3, 4});
+}
+
+TEST_CASE("the order arrivals are handed in does not change the events", "[unit][queue]") {
+  // Two sorted runs (merged) and a shuffled batch (sorted) must both give the in-order result.
+  std::vector<sim::Job> jobs;
+  sim::RandomStream rng(5, 1, 0, 0);
+  for (std::uint64_t id = 0; id < 400; ++id) {
+    jobs.push_back(
+        {id, 24.0 * rng.uniform(), rng.exponential(4.0), static_cast<std::int32_t>(rng.below(3))});
+  }
+  auto run = [](const std::vector<sim::Job>& order) {
+    sim::ServiceUnit unit(3);
+    std::vector<sim::JobEvent> ev;
+    for (const auto& j : order) unit.arrive(j);
+    unit.advance(1000.0, ev);
+    std::vector<std::pair<std::uint64_t, double>> out;
+    for (const auto& e : ev) out.emplace_back(e.id, e.time_h);
+    return out;
+  };
+  auto sorted = jobs;
+  std::sort(sorted.begin(), sorted.end(),
+            [](const sim::Job& a, const sim::Job& b) { return a.arrival_h < b.arrival_h; });
+  const auto reference = run(sorted);
+  REQUIRE(reference.size() == 2 * jobs.size());
+  std::vector<sim::Job> two_runs;
+  for (std::size_t k = 0; k < sorted.size(); k += 2) two_runs.push_back(sorted[k]);
+  for (std::size_t k = 1; k < sorted.size(); k += 2) two_runs.push_back(sorted[k]);
+  CHECK(run(two_runs) == reference);
+  CHECK(run(jobs) == reference);
 }
