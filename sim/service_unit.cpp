@@ -98,7 +98,7 @@ void ServiceUnit::start(std::uint32_t slot, double t, bool borrowed, std::vector
     ++busy_;
   }
   in_service_.push({t + job.service_h, seq_++, slot, borrowed});
-  out.push_back({JobEvent::Kind::Started, borrowed, job.id, t, job.arrival_h});
+  if (!job.silent) out.push_back({JobEvent::Kind::Started, borrowed, job.id, t, job.arrival_h});
 }
 
 void ServiceUnit::advance(double until_h, std::vector<JobEvent>& out) {
@@ -136,7 +136,9 @@ void ServiceUnit::advance(double until_h, std::vector<JobEvent>& out) {
         --busy_;
       }
       const Job& job = slots_[s.slot];
-      out.push_back({JobEvent::Kind::Completed, s.borrowed, job.id, t, job.arrival_h});
+      if (!job.silent) {
+        out.push_back({JobEvent::Kind::Completed, s.borrowed, job.id, t, job.arrival_h});
+      }
       free_slots_.push_back(s.slot);
       if (!s.borrowed) {
         Waiting w{};

@@ -17,6 +17,7 @@ struct Job {
   double service_h = 0;       // time a server is occupied
   std::int32_t priority = 0;  // lower is served first
   double latest_start_h = std::numeric_limits<double>::infinity();
+  bool silent = false;  // emits no events: the caller needs only the load it puts on servers
 };
 
 struct JobEvent {

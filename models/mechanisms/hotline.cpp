@@ -56,7 +56,7 @@ void on_rekey_done(World& w, std::uint32_t idx, double t) {
 }
 
 void generate_consultations(World& w, std::size_t tick) {
-  // Consultations load call-takers but create no issue.
+  // Consultations load call-takers but create no issue, so they are silent jobs (no events).
   auto rng = w.rng(Purpose::Consultations, 0, tick);
   const auto n = rng.poisson(w.hotline.consultations_per_hour);
   const double t0 = static_cast<double>(tick);
@@ -68,7 +68,11 @@ void generate_consultations(World& w, std::size_t tick) {
   for (double& t : times) t = t0 + rng.uniform();
   std::sort(times.begin(), times.end());
   for (const double t : times) {
-    w.hotline.call_takers.arrive({job_id(JobKind::Consultation, kNone, 0), t, service, 1});
+    w.hotline.call_takers.arrive({.id = job_id(JobKind::Consultation, kNone, 0),
+                                  .arrival_h = t,
+                                  .service_h = service,
+                                  .priority = 1,
+                                  .silent = true});
   }
 }
 
@@ -96,7 +100,6 @@ void advance_hotline(World& w, double until_h) {
     const sim::JobEvent& e = events[k];
     if (e.kind != sim::JobEvent::Kind::Completed) continue;
     const JobKind kind = job_kind(e.id);
-    if (kind == JobKind::Consultation) continue;
     const std::uint32_t idx = job_issue(e.id);
     Issue& is = w.issues[idx];
     if (kind == JobKind::ReportIntake && is.state == IssueState::Intake) {

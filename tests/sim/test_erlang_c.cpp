@@ -178,3 +178,17 @@ TEST_CASE("the order arrivals are handed in does not change the events", "[unit]
   CHECK(run(two_runs) == reference);
   CHECK(run(jobs) == reference);
 }
+
+TEST_CASE("a silent job emits no events but holds its server", "[unit][queue]") {
+  sim::ServiceUnit unit(1);
+  std::vector<sim::JobEvent> ev;
+  unit.arrive({.id = 1, .arrival_h = 0.0, .service_h = 2.0, .priority = 0, .silent = true});
+  unit.arrive({.id = 2, .arrival_h = 1.0, .service_h = 1.0, .priority = 0});
+  unit.advance(10.0, ev);
+  REQUIRE(ev.size() == 2);
+  CHECK(ev[0].id == 2);
+  CHECK(ev[0].kind == sim::JobEvent::Kind::Started);
+  CHECK(ev[0].time_h == 2.0);
+  CHECK(ev[1].time_h == 3.0);
+  CHECK(unit.busy_server_hours() == Approx(3.0));
+}
