@@ -46,7 +46,8 @@ void dispatch(World& w, std::uint32_t idx, std::uint8_t part, double t) {
   if (is.state != IssueState::InHandling) {
     throw std::logic_error("issue " + std::to_string(is.key) + " dispatched while not in handling");
   }
-  if (is.attempts == 0) w.tally(is.community).add(Count::Dispatched);
+  const bool first_push = is.attempts == 0;
+  if (first_push) w.tally(is.community).add(Count::Dispatched);
   w.tally(is.community).add(Count::Pushes);
   if (is.attempts < 255) ++is.attempts;
   const std::uint8_t truth = is.part_domain[part];
@@ -89,6 +90,7 @@ void dispatch(World& w, std::uint32_t idx, std::uint8_t part, double t) {
     job.id = job_id(JobKind::MisrouteReview, idx, part);
     job.service_h = dep.misroute_review_h;
     w.tally(is.community).add(Count::Misroutes);
+    if (first_push) w.tally(is.community).add(Count::FirstPushMisroutes);
   }
   move_part(is, part, PartState::Queued);
   is.part_unit[part] = unit;

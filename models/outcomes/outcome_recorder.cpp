@@ -357,6 +357,8 @@ sim::RunRecord OutcomeRecorder::to_record(const World& w) const {
            {"transfers_per_dispatched", safe_div(T(Count::Transfers), T(Count::Dispatched))},
            {"misroutes_per_dispatched", safe_div(T(Count::Misroutes), T(Count::Dispatched))},
            {"push_failure_share", safe_div(T(Count::Misroutes), T(Count::Pushes))},
+           {"first_push_failure_share",
+            safe_div(T(Count::FirstPushMisroutes), T(Count::Dispatched))},
            {"handoffs_per_dispatched", safe_div(T(Count::Handoffs), T(Count::Dispatched))},
            {"on_the_spot_closures_per_day", safe_div(T(Count::ClosedOnSpot), days_counted)},
            {"duplicate_work_orders_per_day", safe_div(T(Count::DuplicateWorkOrders), days_counted)},

@@ -28,6 +28,8 @@ const std::array<CountInfo, kCountSize>& count_info() {
       {"duplicate_work_orders", "duplicate reports that became extra work orders"},
       {"transfers", "misrouted issues sent back and dispatched again"},
       {"misroutes", "dispatches to a department that was not responsible"},
+      {"first_push_misroutes",
+       "dispatched issues whose first dispatch went to a department not responsible"},
       {"pushes",
        "dispatches of a part to a department (first, after a transfer or hand-off, summoned)"},
       {"handoffs", "parts handed from one department to another (sequential handling)"},

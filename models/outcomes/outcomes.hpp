@@ -28,6 +28,7 @@ enum class Count : std::uint8_t {
   DuplicateWorkOrders,
   Transfers,
   Misroutes,
+  FirstPushMisroutes,
   Pushes,
   Handoffs,
   Whistles,

@@ -269,6 +269,12 @@ std::vector<OutputDeclaration> build() {
        "1",
        "share of dispatches (pushes) of a part that went to a department not responsible",
        kRatioOfTotals},
+      {"first_push_failure_share",
+       {},
+       "1",
+       "share of dispatched issues whose first dispatch went to a department not responsible "
+       "(a problem-pushing failure ratio: one push per problem)",
+       kRatioOfTotals},
       {"handoffs_per_dispatched",
        {},
        "1",
