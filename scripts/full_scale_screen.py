@@ -4,8 +4,9 @@ population scale 1 and keeps those that meet every target there.
 
 ABC-SMC runs at a reduced scale to be affordable (thousands of runs); a particle accepted there
 can miss a target at scale 1 (small districts' volumes and grid finds are noisy at small
-scales). Each particle is written into a temporary copy of the calibration's scenario (next to
-it, so its data paths hold), evaluated with `govsim calibrate --evaluate --scale 1` against the
+scales). Each particle is written into a temporary copy of the calibration's scenario (in a
+temporary directory, its data paths made absolute; nothing is written into the source tree),
+evaluated with `govsim calibrate --evaluate --scale 1` against the
 targets (held-out figures left out), and reported with its full-scale distance (root mean square
 of (model - published) / tolerance) and the targets it meets. The CSV has one row per particle.
 
@@ -16,6 +17,7 @@ Usage: /usr/bin/python3 scripts/full_scale_screen.py RESULTS.h5 CALIBRATION.yaml
 import argparse
 import csv
 import math
+import os
 import pathlib
 import re
 import subprocess
@@ -43,6 +45,17 @@ def set_key(node, path, value, multiply):
         node[head] = node[head] * value
     else:
         node[head] = value
+
+
+def absolute_paths(node, base_dir):
+    """Makes the scenario's relative file names (data files) absolute, for a copy kept elsewhere."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) \
+        else []
+    for key, value in items:
+        if isinstance(value, (dict, list)):
+            absolute_paths(value, base_dir)
+        elif isinstance(value, str) and (base_dir / value).is_file():
+            node[key] = str(base_dir / value)
 
 
 def evaluate(govsim, targets_file, scale):
@@ -85,38 +98,40 @@ def main():
     order = [int(i) for i in a.only.split(",")] if a.only else list(np.argsort(reduced))
     fields = ["particle", "weight", "distance_reduced_scale", "distance_full_scale", "targets_met",
               "targets"] + names
-    with tempfile.TemporaryDirectory() as tmp, open(a.out, "w", newline="",
-                                                     encoding="utf-8") as out:
+    partial = a.out + ".partial"  # renamed when every particle has run
+    with tempfile.TemporaryDirectory() as tmp, open(partial, "w", newline="",
+                                                    encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(fields)
-        scenario_copy = scenario_path.parent / f".screen-{scenario_path.name}"
+        scenario_copy = pathlib.Path(tmp) / scenario_path.name
         targets_copy = pathlib.Path(tmp) / "targets.yaml"
-        try:
-            for i in order:
-                scenario = yaml.safe_load(yaml.safe_dump(base))
-                for k, p in enumerate(params):
-                    set_key(scenario, p["key"], float(values[i, k]), p.get("multiply", False))
-                scenario_copy.write_text(yaml.safe_dump(scenario, allow_unicode=True),
-                                         encoding="utf-8")
-                screen = {**spec, "scenario": str(scenario_copy)}
-                # Only the targets are evaluated here. A multiplier's prior bounds times the
-                # (already multiplied) values must stay in range, so its prior is set to (0, 1].
-                screen.pop("held_out", None)
-                screen["parameters"] = [
-                    {**p, "low": 0.01, "high": 1.0} if p.get("multiply") else p for p in params
-                ]
-                targets_copy.write_text(yaml.safe_dump({"calibration": screen},
-                                                       allow_unicode=True), encoding="utf-8")
-                rows = evaluate(a.govsim, targets_copy, a.scale)
-                dist = math.sqrt(sum(((m - v) / t) ** 2 for m, v, t, _ in rows.values()) / len(rows))
-                met = sum(ok for *_, ok in rows.values())
-                writer.writerow([i, f"{weights[i]:.6g}", f"{reduced[i]:.4f}", f"{dist:.4f}", met,
-                                 len(rows)] + [f"{x:.6g}" for x in values[i]])
-                out.flush()
-                print(f"particle {i}: distance {reduced[i]:.3f} at reduced scale, {dist:.3f} at "
-                      f"scale {a.scale}; {met}/{len(rows)} targets met", flush=True)
-        finally:
-            scenario_copy.unlink(missing_ok=True)
+        absolute_paths(base, scenario_path.parent)
+        for i in order:
+            scenario = yaml.safe_load(yaml.safe_dump(base))
+            for k, p in enumerate(params):
+                set_key(scenario, p["key"], float(values[i, k]), p.get("multiply", False))
+            scenario_copy.write_text(yaml.safe_dump(scenario, allow_unicode=True),
+                                     encoding="utf-8")
+            screen = {**spec, "scenario": str(scenario_copy)}
+            # Only the targets are evaluated here. A multiplier's prior bounds times the
+            # (already multiplied) values must stay in range, so its prior is set to (0, 1].
+            screen.pop("held_out", None)
+            screen["parameters"] = [
+                {**p, "low": 0.01, "high": 1.0} if p.get("multiply") else p for p in params
+            ]
+            targets_copy.write_text(yaml.safe_dump({"calibration": screen},
+                                                   allow_unicode=True), encoding="utf-8")
+            rows = evaluate(a.govsim, targets_copy, a.scale)
+            if not rows:
+                raise SystemExit(f"particle {i}: no target rows in the output of govsim calibrate")
+            dist = math.sqrt(sum(((m - v) / t) ** 2 for m, v, t, _ in rows.values()) / len(rows))
+            met = sum(ok for *_, ok in rows.values())
+            writer.writerow([i, f"{weights[i]:.6g}", f"{reduced[i]:.4f}", f"{dist:.4f}", met,
+                             len(rows)] + [f"{x:.6g}" for x in values[i]])
+            out.flush()
+            print(f"particle {i}: distance {reduced[i]:.3f} at reduced scale, {dist:.3f} at "
+                  f"scale {a.scale}; {met}/{len(rows)} targets met", flush=True)
+    os.replace(partial, a.out)
 
 
 if __name__ == "__main__":

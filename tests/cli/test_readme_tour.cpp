@@ -52,6 +52,7 @@ struct Reduction {
 const std::vector<Reduction> kReductions = {
     {"$B run ", " --days 2 --scale 0.005"},
     {"$B calibrate ", " --scale 0.002 --population 8 --generations 2"},
+    {"scripts/full_scale_screen.py", " --scale 0.002 --only 0,1 --govsim \"$B\""},
     {"scripts/ablation.py",
      " --only whistle --scale 0.005 --days 2 --results results/ablation --govsim \"$B\""},
 };
