@@ -60,7 +60,7 @@ def absolute_paths(node, base_dir):
 
 def evaluate(govsim, targets_file, scale):
     out = subprocess.run([govsim, "calibrate", str(targets_file), "--evaluate", "--scale", scale],
-                         cwd=ROOT, check=True, capture_output=True, text=True).stdout
+                         check=True, capture_output=True, text=True).stdout
     rows = {}
     for line in out.splitlines():
         m = ROW.match(line)
