@@ -79,12 +79,12 @@ bool ServiceUnit::raise_priority(std::uint64_t id, std::int32_t priority) {
   if (priority >= job.priority) return true;
   job.priority = priority;
   // The old entry goes stale when the job starts from this one, placed by arrival time in its
-  // new class (after equal times: its sequence number is the newest).
+  // new class (after jobs that arrived at the same time: they were queued first).
   auto& fifo = priority_class(priority).fifo;
   const auto at =
       std::upper_bound(fifo.begin(), fifo.end(), job.arrival_h,
                        [](double arrival_h, const Waiting& w) { return arrival_h < w.arrival_h; });
-  fifo.insert(at, {job.arrival_h, seq_++, slot, slot_generation_[slot]});
+  fifo.insert(at, {job.arrival_h, slot, slot_generation_[slot]});
   return true;
 }
 
@@ -154,7 +154,7 @@ void ServiceUnit::advance(double until_h, std::vector<JobEvent>& out) {
         start(slot, t, false, out);
       } else {
         const std::uint32_t gen = slot_generation_[slot];
-        priority_class(job.priority).fifo.push_back({job.arrival_h, seq_++, slot, gen});
+        priority_class(job.priority).fifo.push_back({job.arrival_h, slot, gen});
         ++waiting_count_;
         if (job.latest_start_h < kInf) deadlines_.push({job.latest_start_h, seq_++, slot, gen});
       }

@@ -60,7 +60,6 @@ class ServiceUnit {
   // the hotline's long queue). Only a raised job is inserted in the middle of its new class.
   struct Waiting {
     double arrival_h;
-    std::uint64_t seq;
     std::uint32_t slot;
     std::uint32_t generation;
   };
