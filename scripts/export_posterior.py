@@ -7,11 +7,15 @@ A multiplier parameter (`multiply: true`) is relative to the base it was fitted 
 posterior mean is baked into the shipped scenario, that base changes: --rebase divides each
 multiplier by its posterior mean, so that the sample is relative to the new shipped values (and
 the calibration file's prior for it must be divided by the same mean; the script prints it).
+When one posterior particle is shipped instead of the mean, --rebase-particle I divides by that
+particle's multiplier (I indexes the posterior sample, as scripts/full_scale_screen.py does).
 
-Usage: /usr/bin/python3 scripts/export_posterior.py RESULTS.h5 CALIBRATION.yaml OUT.csv [--rebase]
+Usage: /usr/bin/python3 scripts/export_posterior.py RESULTS.h5 CALIBRATION.yaml OUT.csv
+           [--rebase | --rebase-particle I]
 (needs h5py, numpy and PyYAML: Debian's python3-h5py, python3-yaml)
 """
 import argparse
+import os
 
 import h5py
 import numpy as np
@@ -23,7 +27,10 @@ def main():
     ap.add_argument("results")
     ap.add_argument("calibration")
     ap.add_argument("out")
-    ap.add_argument("--rebase", action="store_true")
+    rebase = ap.add_mutually_exclusive_group()
+    rebase.add_argument("--rebase", action="store_true", help="divide multipliers by their mean")
+    rebase.add_argument("--rebase-particle", type=int, default=None, metavar="I",
+                        help="divide multipliers by posterior particle I's")
     a = ap.parse_args()
     with open(a.calibration, encoding="utf-8") as f:
         parameters = yaml.safe_load(f)["calibration"]["parameters"]
@@ -38,17 +45,26 @@ def main():
     weights = weights / weights.sum()
     mean = weights @ values
     sd = np.sqrt(weights @ (values - mean) ** 2)
+    if a.rebase_particle is not None and not 0 <= a.rebase_particle < len(weights):
+        raise SystemExit(f"{a.results}: --rebase-particle {a.rebase_particle}: the posterior "
+                         f"has particles 0 to {len(weights) - 1}")
+    base = mean if a.rebase_particle is None else values[a.rebase_particle].copy()
+    if a.rebase_particle is not None:
+        shipped = ", ".join(f"{key} {v:.6g}" for key, v in zip(keys, base))
+        print(f"particle {a.rebase_particle}: {shipped}")
     for k, p in enumerate(parameters):
         note = ""
-        if a.rebase and p.get("multiply"):
-            values[:, k] /= mean[k]
-            note = (f"  (rebased: multiply the shipped values by {mean[k]:.4g}; prior becomes "
-                    f"[{p['low'] / mean[k]:.3g}, {p['high'] / mean[k]:.3g}])")
+        if (a.rebase or a.rebase_particle is not None) and p.get("multiply"):
+            values[:, k] /= base[k]
+            note = (f"  (rebased: multiply the shipped values by {base[k]:.6g}; prior becomes "
+                    f"[{p['low'] / base[k]:.3g}, {p['high'] / base[k]:.3g}])")
         print(f"{p['key']}: mean {mean[k]:.4g}, sd {sd[k]:.3g}{note}")
-    with open(a.out, "w", encoding="utf-8") as f:
+    partial = a.out + ".partial"  # renamed when complete: no half-written sample
+    with open(partial, "w", encoding="utf-8") as f:
         f.write(",".join(["weight"] + keys) + "\n")
         for w, row in zip(weights, values):
             f.write(",".join(f"{x:.6g}" for x in [w, *row]) + "\n")
+    os.replace(partial, a.out)
     print(f"wrote {a.out}: {len(weights)} particles")
 
 
