@@ -21,7 +21,10 @@ def main():
     ap.add_argument("--govsim", default=str(ROOT / "build/release/app/govsim"))
     ap.add_argument("--results", help="an existing results file of the experiment")
     a = ap.parse_args()
-    results = a.results or str(ROOT / "results/guangzhou-uncertainty.h5")
+    # The default is relative to ROOT, the cwd of both runs, so the page does not name this machine.
+    results = "results/guangzhou-uncertainty.h5"
+    if a.results:
+        results = str(pathlib.Path(a.results).resolve())
     if not a.results:
         subprocess.run([a.govsim, "run", EXPERIMENT, "-o", results, "--overwrite", "--no-progress"],
                        cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
