@@ -1,7 +1,8 @@
 #pragma once
 // Everything a scenario file can set. Each field is declared once, with unit, range, default,
-// meaning and source, in scenario.cpp's describe() functions; the YAML reader, docs/scenarios.md
-// and the resolved scenario stored with results all come from those declarations.
+// meaning and source, in the describe() functions of scenario.cpp (the mechanisms' settings) and
+// policy_switches.cpp (the strategies); the YAML reader, docs/scenarios.md and the resolved
+// scenario stored with results all come from those declarations.
 #include <cstdint>
 #include <string>
 #include <vector>
