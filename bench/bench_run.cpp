@@ -20,6 +20,7 @@
 #include "models/city/starting_population.hpp"
 #include "models/governance_model.hpp"
 #include "models/scenario/scenario_loader.hpp"
+#include "sim/phase_clock.hpp"
 
 namespace {
 
@@ -52,6 +53,29 @@ double sweep_resident_days_per_s(gov::Residents& r, std::size_t threads, int day
   return static_cast<double>(n) / per_day[per_day.size() / 2];
 }
 
+// Where the time goes, per thread count, and what the serial phases leave for more threads.
+void print_phases(const std::vector<std::size_t>& threads,
+                  const std::vector<sim::PhaseClock>& profiles) {
+  // Shares and Amdahl's ceiling come from the run on the fewest threads (the serial baseline).
+  const auto base =
+      static_cast<std::size_t>(std::min_element(threads.begin(), threads.end()) - threads.begin());
+  const sim::PhaseClock& first = profiles[base];
+  fmt::print("\nwhere the time goes (wall seconds per phase; share of the {}-thread run)\n",
+             threads[base]);
+  fmt::print("{:<44} {:>8}", "phase", "parallel");
+  for (std::size_t t : threads) fmt::print(" {:>8}", fmt::format("{} thr", t));
+  fmt::print(" {:>7}\n", "share");
+  for (std::size_t k = 0; k < first.phases().size(); ++k) {
+    fmt::print("{:<44} {:>8}", first.phases()[k].name, first.phases()[k].parallel ? "yes" : "no");
+    for (const auto& p : profiles) fmt::print(" {:>8.2f}", p.seconds(k));
+    fmt::print(" {:>6.1f}%\n", 100.0 * first.seconds(k) / first.total_seconds());
+  }
+  fmt::print("serial phases: {:.1f}% of the {}-thread run; ",
+             100.0 * first.serial_seconds() / first.total_seconds(), threads[base]);
+  fmt::print("Amdahl's ceiling for 2 threads {:.2f}x, for 8 threads {:.2f}x\n\n",
+             first.amdahl_ceiling(2), first.amdahl_ceiling(8));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -68,6 +92,12 @@ int main(int argc, char** argv) {
       thread_counts.clear();
       std::stringstream list(argv[++i]);
       for (std::string t; std::getline(list, t, ',');) thread_counts.push_back(std::stoul(t));
+    } else if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+      fmt::print("usage: bench_run [SCENARIO] [--days D] [--scale X] [--threads 1,2]\n");
+      return 0;
+    } else if (argv[i][0] == '-') {
+      fmt::print(stderr, "bench_run: unknown option or missing value: {}\n", argv[i]);
+      return 2;
     } else {
       file = argv[i];
     }
@@ -86,6 +116,7 @@ int main(int argc, char** argv) {
   fmt::print("starting population: built in {:.2f} s; ", build_s);
 
   std::vector<double> run_s;
+  std::vector<sim::PhaseClock> profiles;
   double issues = 0, copy_s = 0;
   for (std::size_t threads : thread_counts) {
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
@@ -97,6 +128,7 @@ int main(int argc, char** argv) {
     t0 = Clock::now();
     const auto rec = model.run();
     run_s.push_back(seconds_since(t0));
+    profiles.push_back(model.phase_times());
     issues = 0;
     for (const auto& v : rec.variables) {
       if (v.name == "city_arising")
@@ -114,6 +146,7 @@ int main(int argc, char** argv) {
     fmt::print("speed-up {} -> {} threads: {:.2f}x\n", thread_counts.front(), thread_counts.back(),
                run_s.front() / run_s.back());
   }
+  print_phases(thread_counts, profiles);
   gov::Residents scratch = start.residents;
   const std::size_t most = *std::max_element(thread_counts.begin(), thread_counts.end());
   const double bound = sweep_resident_days_per_s(scratch, most, 15);

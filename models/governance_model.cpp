@@ -12,6 +12,47 @@
 #include "models/outcomes/output_catalogue.hpp"
 
 namespace gov {
+namespace {
+
+// The phases of a day, in the order they run; `parallel` says the phase spreads its main work
+// over threads (issue generation and patrols still allocate and schedule serially after it).
+enum class Phase : std::size_t {
+  DailyRefresh,
+  Consultations,
+  IssueGeneration,
+  GridPatrols,
+  Supervision,
+  AgendaSort,
+  Events,
+  HotlineQueue,
+  DepartmentQueues,
+  DepartmentCompletions,
+  ResidentStep,
+  HotSpots,
+  Outcomes,
+};
+
+std::vector<sim::PhaseInfo> phase_table() {
+  return {{"scoring, whistle quotas, community capacity", false},
+          {"drawing the day's consultations", true},
+          {"issue generation", true},
+          {"grid patrols", true},
+          {"closed-loop supervision", false},
+          {"sorting each tick's events", true},
+          {"event handlers", false},
+          {"12345 call-takers: hand-in, queue, intake", false},
+          {"department queues", true},
+          {"department completions", false},
+          {"residents' daily step", true},
+          {"hot spots", false},
+          {"daily outcomes", false}};
+}
+
+void lap(sim::PhaseClock& clock, Phase phase) {
+  clock.lap(static_cast<std::size_t>(phase));
+}
+
+}  // namespace
 
 GovernanceModel::GovernanceModel(const Scenario& scenario)
     : GovernanceModel(scenario, nullptr, std::chrono::steady_clock::now()) {}
@@ -20,7 +61,8 @@ GovernanceModel::GovernanceModel(const Scenario& scenario, const StartingPopulat
     : GovernanceModel(scenario, &start, std::chrono::steady_clock::now()) {}
 
 GovernanceModel::GovernanceModel(const Scenario& scenario, const StartingPopulation* start,
-                                 std::chrono::steady_clock::time_point t0) {
+                                 std::chrono::steady_clock::time_point t0)
+    : phases_(phase_table()) {
   if (start != nullptr && start->key != starting_population_key(scenario)) {
     throw std::logic_error(
         "GovernanceModel: the starting population was built for another city, "
@@ -45,7 +87,9 @@ sim::RunRecord GovernanceModel::run(const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   sim::EngineOptions eo;
   eo.days = static_cast<int>(w_->scenario.run.days);
+  eo.ticks_per_day = kTicksPerDay;
   eo.on_day_done = options.on_day_done;
+  phases_.restart();
   sim::run(*this, eo);
   log_remaining_issues();
   sim::RunRecord rec = recorder_->to_record(*w_);
@@ -97,24 +141,39 @@ sim::RunRecord GovernanceModel::run(const RunOptions& options) {
 
 void GovernanceModel::begin_day(int day) {
   World& w = *w_;
+  phases_.restart();  // the caller's time between days (progress reports) is not the model's
   score_departments(w, day);
   refresh_whistle_quota(w, day);
   refresh_community_capacity(w, day);
+  lap(phases_, Phase::DailyRefresh);
+  draw_consultations(w, day);
+  lap(phases_, Phase::Consultations);
   generate_daily_issues(w, day);
+  lap(phases_, Phase::IssueGeneration);
   run_patrols(w, day);
+  lap(phases_, Phase::GridPatrols);
   run_supervision(w, day);
+  lap(phases_, Phase::Supervision);
 }
 
 void GovernanceModel::run_tick(std::size_t tick, double /*t0_h*/, double t1_h) {
   World& w = *w_;
   w.agenda.start_tick(tick);
-  generate_consultations(w, tick);
+  lap(phases_, Phase::AgendaSort);
+  hand_in_consultations(w, tick);
+  lap(phases_, Phase::HotlineQueue);
   drain_events();
+  lap(phases_, Phase::Events);
   advance_hotline(w, t1_h);
+  lap(phases_, Phase::HotlineQueue);
   drain_events();
+  lap(phases_, Phase::Events);
   w.departments.advance_all(t1_h);
+  lap(phases_, Phase::DepartmentQueues);
   handle_unit_events();
+  lap(phases_, Phase::DepartmentCompletions);
   drain_events();
+  lap(phases_, Phase::Events);
 }
 
 void GovernanceModel::drain_events() {
@@ -214,8 +273,11 @@ void GovernanceModel::handle_unit_events() {
 void GovernanceModel::end_day(int day) {
   World& w = *w_;
   daily_resident_step(w, day);
+  lap(phases_, Phase::ResidentStep);
   update_hotspots(w);
+  lap(phases_, Phase::HotSpots);
   recorder_->end_day(w, day);
+  lap(phases_, Phase::Outcomes);
   if (check_) check_invariants(day);
 }
 

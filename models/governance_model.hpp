@@ -10,6 +10,7 @@
 #include "models/scenario/scenario.hpp"
 #include "models/world.hpp"
 #include "sim/engine.hpp"
+#include "sim/phase_clock.hpp"
 #include "sim/results/record.hpp"
 
 namespace gov {
@@ -34,6 +35,8 @@ class GovernanceModel final : public sim::Model {
   const OutcomeRecorder& outcomes() const { return *recorder_; }
   // Time to build the world: drawing the city and residents, or copying them.
   double build_seconds() const { return build_seconds_; }
+  // Wall time per phase of the last run (begin_day's mechanisms, each tick's steps, end_day's).
+  const sim::PhaseClock& phase_times() const { return phases_; }
 
   void begin_day(int day) override;
   void run_tick(std::size_t tick, double t0_h, double t1_h) override;
@@ -52,6 +55,7 @@ class GovernanceModel final : public sim::Model {
   std::unique_ptr<OutcomeRecorder> recorder_;
   bool check_ = false;
   double build_seconds_ = 0;
+  sim::PhaseClock phases_;
   std::vector<std::pair<std::uint32_t, sim::JobEvent>> unit_events_;
 };
 

@@ -19,7 +19,7 @@ World::World(const Scenario& s, City c, Residents r)
           s.policies.source_governance.enabled ? s.policies.source_governance.prevention_share
                                                : 0.0),
       responsibility(department_list),
-      agenda(1.0),
+      agenda(24.0 / kTicksPerDay),
       adoption_day(city.districts.size(), 0.0),
       hot_spots(city.communities.size()),
       community_capacity(city.communities.size()),

@@ -68,6 +68,9 @@ inline std::uint8_t job_part(std::uint64_t id) {
   return static_cast<std::uint8_t>(id >> 40);
 }
 
+// A day's ticks: the agenda's and the engine's tick is one hour.
+inline constexpr int kTicksPerDay = 24;
+
 // How far ahead the serial event loops prefetch an issue, and then its resident (events).
 inline constexpr std::size_t kIssueAhead = 8;
 inline constexpr std::size_t kResidentAhead = 4;

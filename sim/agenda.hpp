@@ -2,7 +2,10 @@
 // Timed events bucketed by tick. A tick's bucket is sorted once when the tick starts; events
 // scheduled into the current tick while it runs sit in a small heap, and pop() takes the earlier
 // of the two. Order is total (the event type's operator<), never the order of insertion, so
-// results cannot depend on how work was scheduled.
+// results cannot depend on how work was scheduled; events that compare equal must be alike, which
+// also lets the bucket be sorted on several threads.
+#include <tbb/parallel_sort.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -38,7 +41,7 @@ class Agenda {
       sorted_.swap(buckets_[t]);
       std::vector<Event>().swap(buckets_[t]);
       pending_ -= sorted_.size();
-      std::sort(sorted_.begin(), sorted_.end());
+      tbb::parallel_sort(sorted_.begin(), sorted_.end());
     }
   }
 

@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <tbb/parallel_for.h>
+
 #include "models/mechanisms/mechanisms.hpp"
 
 namespace gov {
@@ -55,19 +57,28 @@ void on_rekey_done(World& w, std::uint32_t idx, double t) {
   if (w.issues[idx].state == IssueState::Intake) intake_complete(w, idx, t);
 }
 
-void generate_consultations(World& w, std::size_t tick) {
+void draw_consultations(World& w, int day) {
+  auto& per_tick = w.hotline.consultation_times_h;
+  per_tick.resize(kTicksPerDay);
+  const double tick_h = w.agenda.tick_h();
+  tbb::parallel_for(0, kTicksPerDay, [&](int k) {
+    const auto tick = static_cast<std::size_t>(day) * kTicksPerDay + static_cast<std::size_t>(k);
+    auto rng = w.rng(Purpose::Consultations, 0, tick);
+    const auto n = rng.poisson(w.hotline.consultations_per_hour * tick_h);
+    const double t0 = static_cast<double>(tick) * tick_h;
+    // Handed in in time order, so the call centre merges rather than sorts its arrivals; the
+    // calls are alike, so their order among themselves is immaterial.
+    auto& times = per_tick[static_cast<std::size_t>(k)];
+    times.resize(n);
+    for (double& t : times) t = t0 + tick_h * rng.uniform();
+    std::sort(times.begin(), times.end());
+  });
+}
+
+void hand_in_consultations(World& w, std::size_t tick) {
   // Consultations load call-takers but create no issue, so they are silent jobs (no events).
-  auto rng = w.rng(Purpose::Consultations, 0, tick);
-  const auto n = rng.poisson(w.hotline.consultations_per_hour);
-  const double t0 = static_cast<double>(tick);
   const double service = w.scenario.hotline.consultation_min / 60.0;
-  // Handed in in time order, so the call centre merges rather than sorts its arrivals; the calls
-  // are alike, so their order among themselves is immaterial.
-  auto& times = w.hotline.consultation_times_h;
-  times.resize(n);
-  for (double& t : times) t = t0 + rng.uniform();
-  std::sort(times.begin(), times.end());
-  for (const double t : times) {
+  for (const double t : w.hotline.consultation_times_h[tick % kTicksPerDay]) {
     w.hotline.call_takers.arrive({.id = job_id(JobKind::Consultation, kNone, 0),
                                   .arrival_h = t,
                                   .service_h = service,

@@ -9,12 +9,6 @@
 namespace gov {
 namespace {
 
-struct NewIssue {
-  double t;
-  std::uint32_t resident;
-  std::uint8_t domain;
-};
-
 double prevention_multiplier(const World& w, const HotSpots& hs, std::uint8_t d,
                              std::uint32_t district, double t) {
   const auto& sg = w.scenario.policies.source_governance;
@@ -32,7 +26,7 @@ double prevented_share(const SourceGovernance& sg) {
   return dose <= 0 ? 0.0 : sg.max_incidence_reduction * dose / (dose + sg.half_effect_share);
 }
 
-void draw_issue_traits(World& w, Issue& is) {
+void draw_issue_traits(const World& w, Issue& is) {
   auto rng = w.rng(Purpose::IssueTraits, is.key);
   const DomainSettings& ds = w.domain(is.domain);
   const double u = rng.uniform();
@@ -61,7 +55,9 @@ void generate_daily_issues(World& w, int day) {
   const auto& inc = w.scenario.incidence;
   if (inc.active_days > 0 && day >= inc.active_days) return;
   const std::size_t nc = w.city.communities.size();
-  std::vector<std::vector<NewIssue>> fresh(nc);
+  // Each community's new issues are drawn whole (traits included) on its own thread; only taking
+  // pool slots and scheduling their arising is left serial, in community order.
+  std::vector<std::vector<Issue>> fresh(nc);
   const double t0 = day * 24.0;
   tbb::parallel_for(std::size_t{0}, nc, [&](std::size_t c) {
     const Community& com = w.city.communities[c];
@@ -83,25 +79,23 @@ void generate_daily_issues(World& w, int day) {
       // plausible daily count (the Guangzhou mean is under 10) and keeps keys unique.
       const auto n = std::min<std::uint64_t>(rng.poisson(mean), 4096);
       for (std::uint64_t k = 0; k < n; ++k) {
-        fresh[c].push_back(
-            {t0 + 24.0 * rng.uniform(), static_cast<std::uint32_t>(rng.below(com.residents)), d});
+        Issue is;
+        is.t_arise = t0 + 24.0 * rng.uniform();
+        is.resident = com.first_resident + static_cast<std::uint32_t>(rng.below(com.residents));
+        is.domain = d;
+        fresh[c].push_back(is);
       }
     }
-  });
-  for (std::size_t c = 0; c < nc; ++c) {
-    auto& list = fresh[c];
-    for (std::size_t k = 0; k < list.size(); ++k) {
-      Issue is;
+    for (std::size_t k = 0; k < fresh[c].size(); ++k) {
+      Issue& is = fresh[c][k];
       is.key = (static_cast<std::uint64_t>(day) << 40) | (static_cast<std::uint64_t>(c) << 16) | k;
-      is.t_arise = list[k].t;
       is.community = static_cast<std::uint32_t>(c);
-      is.resident = w.city.communities[c].first_resident + list[k].resident;
-      is.domain = list[k].domain;
       is.origin = Origin::Resident;
       draw_issue_traits(w, is);
-      const std::uint32_t idx = w.new_issue(is);
-      w.schedule(idx, EventKind::Arise, is.t_arise);
     }
+  });
+  for (const auto& list : fresh) {
+    for (const Issue& is : list) w.schedule(w.new_issue(is), EventKind::Arise, is.t_arise);
   }
 }
 

@@ -37,7 +37,7 @@ struct HotlineCentre {
   // Consultations per hour: the scenario's ratio to the issue reports expected at initial trust,
   // fixed when the world is built, so every policy sees the same stream.
   double consultations_per_hour = 0;
-  std::vector<double> consultation_times_h;  // this tick's draws, reused
+  std::vector<std::vector<double>> consultation_times_h;  // per tick of the day, in order
 };
 
 // settlement.cpp: what a community's Party organisation and volunteers can still take today.

@@ -20,7 +20,7 @@ void log_issue(World& w, const Issue& is);
 
 // incidence.cpp — §4.1: issues arise per community and domain (Poisson), with prevention (P9).
 void generate_daily_issues(World& w, int day);
-void draw_issue_traits(World& w, Issue& is);
+void draw_issue_traits(const World& w, Issue& is);
 void update_hotspots(World& w);
 // P9's dose-response: the share of incidence prevented at a hot spot for a prevention share.
 double prevented_share(const SourceGovernance& sg);
@@ -37,7 +37,10 @@ void on_give_up(World& w, std::uint32_t issue, double t);
 void on_report_call(World& w, std::uint32_t issue, double t);
 void on_duplicate_call(World& w, std::uint32_t issue, double t);
 void on_rekey_done(World& w, std::uint32_t issue, double t);
-void generate_consultations(World& w, std::size_t tick);
+// The day's consultations are drawn at its start, each tick's from its own stream, in parallel;
+// each tick hands its own in to the call-takers.
+void draw_consultations(World& w, int day);
+void hand_in_consultations(World& w, std::size_t tick);
 void advance_hotline(World& w, double until_h);
 void file_duplicate_work_order(World& w, std::uint32_t issue, double t);
 

@@ -6,6 +6,8 @@
 #include <random>
 #include <vector>
 
+#include <tbb/global_control.h>
+
 #include "sim/agenda.hpp"
 
 namespace {
@@ -30,6 +32,7 @@ std::vector<TestEvent> drain(sim::Agenda<TestEvent>& agenda) {
 TEST_CASE("the agenda pops each tick's events in order, independent of push order",
           "[unit][agenda]") {
   std::vector<TestEvent> events;
+  events.reserve(500);
   for (int i = 0; i < 500; ++i) events.push_back({(i * 7919 % 1000) / 100.0, i});
   std::vector<TestEvent> first, second;
   for (int round = 0; round < 2; ++round) {
@@ -78,4 +81,32 @@ TEST_CASE("events scheduled into the running tick interleave with its bucket", "
   agenda.start_tick(2);
   REQUIRE(agenda.pop(e));
   CHECK(e.id == 6);
+}
+
+TEST_CASE("a large bucket sorted on several threads comes out in the same total order",
+          "[unit][agenda]") {
+  // Above the size where the parallel sort splits the work; many equal times, so the order
+  // rests on the tie-break of operator<.
+  std::vector<TestEvent> events;
+  events.reserve(50000);
+  for (int i = 0; i < 50000; ++i) events.push_back({(i * 7919 % 977) / 1000.0, i});
+  std::vector<std::vector<int>> orders;
+  for (const int threads : {1, 2, 8}) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                              static_cast<std::size_t>(threads));
+    auto shuffled = events;
+    std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937(threads));
+    sim::Agenda<TestEvent> agenda(1.0);
+    for (const auto& e : shuffled) agenda.push(e);
+    agenda.start_tick(0);
+    const auto tick = drain(agenda);
+    REQUIRE(tick.size() == events.size());
+    CHECK(std::is_sorted(tick.begin(), tick.end()));
+    std::vector<int> ids;
+    ids.reserve(tick.size());
+    for (const auto& e : tick) ids.push_back(e.id);
+    orders.push_back(ids);
+  }
+  CHECK(orders[0] == orders[1]);
+  CHECK(orders[0] == orders[2]);
 }
