@@ -25,6 +25,7 @@ enum class Phase : std::size_t {
   AgendaSort,
   Events,
   HotlineQueue,
+  IntakeCompletions,
   DepartmentQueues,
   DepartmentCompletions,
   ResidentStep,
@@ -40,7 +41,8 @@ std::vector<sim::PhaseInfo> phase_table() {
           {"closed-loop supervision", false},
           {"sorting each tick's events", true},
           {"event handlers", false},
-          {"12345 call-takers: hand-in, queue, intake", false},
+          {"12345 call-takers' queue (with hand-in)", false},
+          {"intake completions", false},
           {"department queues", true},
           {"department completions", false},
           {"residents' daily step", true},
@@ -164,8 +166,10 @@ void GovernanceModel::run_tick(std::size_t tick, double /*t0_h*/, double t1_h) {
   lap(phases_, Phase::HotlineQueue);
   drain_events();
   lap(phases_, Phase::Events);
-  advance_hotline(w, t1_h);
+  advance_call_takers(w, t1_h);
   lap(phases_, Phase::HotlineQueue);
+  handle_intake_completions(w);
+  lap(phases_, Phase::IntakeCompletions);
   drain_events();
   lap(phases_, Phase::Events);
   w.departments.advance_all(t1_h);

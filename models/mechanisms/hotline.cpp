@@ -102,9 +102,12 @@ void file_duplicate_work_order(World& w, std::uint32_t idx, double t) {
                    2});
 }
 
-void advance_hotline(World& w, double until_h) {
+void advance_call_takers(World& w, double until_h) {
   w.hotline.events.clear();
   w.hotline.call_takers.advance(until_h, w.hotline.events);
+}
+
+void handle_intake_completions(World& w) {
   const auto& events = w.hotline.events;
   for (std::size_t k = 0; k < events.size(); ++k) {
     if (k + kIssueAhead < events.size()) w.prefetch_issue(job_issue(events[k + kIssueAhead].id));

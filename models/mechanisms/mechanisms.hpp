@@ -41,7 +41,9 @@ void on_rekey_done(World& w, std::uint32_t issue, double t);
 // each tick hands its own in to the call-takers.
 void draw_consultations(World& w, int day);
 void hand_in_consultations(World& w, std::size_t tick);
-void advance_hotline(World& w, double until_h);
+// The call-takers' queue runs to the end of the tick; then its intake completions are handled.
+void advance_call_takers(World& w, double until_h);
+void handle_intake_completions(World& w);
 void file_duplicate_work_order(World& w, std::uint32_t issue, double t);
 
 // routing.cpp — §4.4: after intake, settle, whistle or dispatch; misroutes and transfers (P4).

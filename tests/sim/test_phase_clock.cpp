@@ -15,12 +15,13 @@ TEST_CASE("laps charge the time since the previous lap to the phase that ended",
   std::this_thread::sleep_for(std::chrono::milliseconds(10));
   clock.lap(1);
   clock.restart();  // time before a restart is charged to nothing
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   clock.restart();
   clock.lap(1);
   CHECK(clock.seconds(0) >= 0.030);
   CHECK(clock.seconds(1) >= 0.010);
-  CHECK(clock.seconds(1) < 0.020);  // the 20 ms before the restart were not charged
+  // The 300 ms before the restart were not charged (the margin absorbs a loaded machine).
+  CHECK(clock.seconds(1) < 0.250);
   CHECK(clock.serial_seconds() == clock.seconds(0));
   CHECK(clock.total_seconds() == clock.seconds(0) + clock.seconds(1));
 }
