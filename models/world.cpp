@@ -53,7 +53,9 @@ World::World(const Scenario& s, City c, Residents r)
   accountability.caught.assign(nd, 0.0);
   accountability.false_closures.assign(nd, 0.0);
 
-  hotline.call_takers = sim::ServiceUnit(capacities.call_takers);
+  // Consultations are the call-takers' silent jobs, answered in their own priority class.
+  hotline.call_takers = sim::ServiceUnit(
+      capacities.call_takers, {.service_h = s.hotline.consultation_min / 60.0, .priority = 1});
   double expected_reports_per_day = 0;
   for (const auto& d : domain_settings) {
     expected_reports_per_day += d.incidence_per_1000_per_day * d.report_propensity;

@@ -10,6 +10,10 @@ void ServiceUnit::arrive(const Job& job) {
   arrivals_.push_back(j);
 }
 
+void ServiceUnit::arrive_silent(double arrival_h) {
+  silent_arrivals_.push_back(std::max(arrival_h, now_h_));
+}
+
 std::uint32_t ServiceUnit::store(const Job& job) {
   std::uint32_t slot;
   if (!free_slots_.empty()) {
@@ -89,6 +93,10 @@ bool ServiceUnit::raise_priority(std::uint64_t id, std::int32_t priority) {
 }
 
 void ServiceUnit::start(std::uint32_t slot, double t, bool borrowed, std::vector<JobEvent>& out) {
+  if (slot == kSilentSlot) {
+    start_silent(t);
+    return;
+  }
   const Job& job = slots_[slot];
   slot_started_[slot] = 1;
   ++started_;
@@ -98,14 +106,51 @@ void ServiceUnit::start(std::uint32_t slot, double t, bool borrowed, std::vector
     ++busy_;
   }
   in_service_.push({t + job.service_h, seq_++, slot, borrowed});
-  if (!job.silent) out.push_back({JobEvent::Kind::Started, borrowed, job.id, t, job.arrival_h});
+  out.push_back({JobEvent::Kind::Started, borrowed, job.id, t, job.arrival_h});
+}
+
+void ServiceUnit::start_silent(double t) {
+  ++started_;
+  ++busy_;
+  silent_in_service_.push_back({t + silent_.service_h, seq_++});
+}
+
+bool ServiceUnit::silent_completes_next() const {
+  if (silent_in_service_.empty()) return false;
+  if (in_service_.empty()) return true;
+  const SilentInService& a = silent_in_service_.front();
+  const InService& b = in_service_.top();
+  return a.done_h != b.done_h ? a.done_h < b.done_h : a.seq < b.seq;
+}
+
+void ServiceUnit::complete_next(double t, std::vector<JobEvent>& out) {
+  if (silent_completes_next()) {
+    silent_in_service_.pop_front();
+    --busy_;
+  } else {
+    const InService s = in_service_.top();
+    in_service_.pop();
+    const Job& job = slots_[s.slot];
+    out.push_back({JobEvent::Kind::Completed, s.borrowed, job.id, t, job.arrival_h});
+    free_slots_.push_back(s.slot);
+    if (s.borrowed) {
+      --borrowed_busy_;
+      return;  // a borrowed server goes back to its routine work
+    }
+    --busy_;
+  }
+  Waiting w{};
+  while (free_server() && pop_waiting(w)) {
+    --waiting_count_;
+    start(w.slot, t, false, out);
+  }
 }
 
 void ServiceUnit::advance(double until_h, std::vector<JobEvent>& out) {
   // Arrivals handed in since the last advance are merged in (time, hand-in order).
   const auto earlier = [](const Job& a, const Job& b) { return a.arrival_h < b.arrival_h; };
   const auto first = arrivals_.begin() + static_cast<std::ptrdiff_t>(next_arrival_);
-  // Callers usually hand in two sorted runs (a batch drawn in order, then the tick's events):
+  // Callers usually hand in two sorted runs (left over from the last advance, then the tick's):
   // merging them gives the same order as a stable sort, in linear time.
   const auto run_end = std::is_sorted_until(first, arrivals_.end(), earlier);
   if (std::is_sorted(run_end, arrivals_.end(), earlier)) {
@@ -113,39 +158,40 @@ void ServiceUnit::advance(double until_h, std::vector<JobEvent>& out) {
   } else {
     std::stable_sort(first, arrivals_.end(), earlier);
   }
+  // Silent jobs are alike, so their order among equal times is immaterial.
+  const auto silent_first =
+      silent_arrivals_.begin() + static_cast<std::ptrdiff_t>(next_silent_arrival_);
+  if (!std::is_sorted(silent_first, silent_arrivals_.end())) {
+    std::sort(silent_first, silent_arrivals_.end());
+  }
   constexpr double kInf = std::numeric_limits<double>::infinity();
   for (;;) {
     const double t_arrival =
         next_arrival_ < arrivals_.size() ? arrivals_[next_arrival_].arrival_h : kInf;
-    const double t_done = in_service_.empty() ? kInf : in_service_.top().done_h;
+    const double t_silent_arrival = next_silent_arrival_ < silent_arrivals_.size()
+                                        ? silent_arrivals_[next_silent_arrival_]
+                                        : kInf;
+    const double t_done = silent_completes_next() ? silent_in_service_.front().done_h
+                          : in_service_.empty()   ? kInf
+                                                  : in_service_.top().done_h;
     // Deadlines of jobs that already started are dropped lazily.
     while (!deadlines_.empty() && !pending(deadlines_.top().slot, deadlines_.top().generation)) {
       deadlines_.pop();
     }
     const double t_deadline = deadlines_.empty() ? kInf : deadlines_.top().latest_h;
-    const double t = std::min({t_arrival, t_done, t_deadline});
+    const double t = std::min({t_arrival, t_silent_arrival, t_done, t_deadline});
     if (!(t < until_h)) break;
     integrate_to(t);
     if (t == t_done) {
       // Completions first at equal times, so a freed server can take the arrival.
-      const InService s = in_service_.top();
-      in_service_.pop();
-      if (s.borrowed) {
-        --borrowed_busy_;
+      complete_next(t, out);
+    } else if (t == t_silent_arrival) {
+      ++next_silent_arrival_;
+      if (free_server() && waiting_count_ == 0) {
+        start_silent(t);
       } else {
-        --busy_;
-      }
-      const Job& job = slots_[s.slot];
-      if (!job.silent) {
-        out.push_back({JobEvent::Kind::Completed, s.borrowed, job.id, t, job.arrival_h});
-      }
-      free_slots_.push_back(s.slot);
-      if (!s.borrowed) {
-        Waiting w{};
-        while (free_server() && pop_waiting(w)) {
-          --waiting_count_;
-          start(w.slot, t, false, out);
-        }
+        priority_class(silent_.priority).fifo.push_back({t, kSilentSlot, 0});
+        ++waiting_count_;
       }
     } else if (t == t_arrival) {
       const Job job = arrivals_[next_arrival_++];
@@ -169,6 +215,10 @@ void ServiceUnit::advance(double until_h, std::vector<JobEvent>& out) {
   if (next_arrival_ == arrivals_.size()) {
     arrivals_.clear();
     next_arrival_ = 0;
+  }
+  if (next_silent_arrival_ == silent_arrivals_.size()) {
+    silent_arrivals_.clear();
+    next_silent_arrival_ = 0;
   }
   // Drop waiting entries whose job started on a borrowed server so the classes stay small.
   drop_stale_waiting();

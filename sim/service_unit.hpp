@@ -17,7 +17,16 @@ struct Job {
   double service_h = 0;       // time a server is occupied
   std::int32_t priority = 0;  // lower is served first
   double latest_start_h = std::numeric_limits<double>::infinity();
-  bool silent = false;  // emits no events: the caller needs only the load it puts on servers
+};
+
+// Alike jobs that emit no events, because the caller needs only the load they put on servers (a
+// call centre's consultations): one service time and one priority for all, no deadline, never
+// raised. Served in arrival order and all equally long, they finish in the order they start, so
+// the unit keeps them in a FIFO of completions with no slot, rather than in its heap: most of a
+// call centre's jobs cost a few words instead of a job record and two heap operations.
+struct SilentJobs {
+  double service_h = 0;
+  std::int32_t priority = 0;
 };
 
 struct JobEvent {
@@ -32,12 +41,15 @@ struct JobEvent {
 class ServiceUnit {
  public:
   // servers < 0 means unlimited (every job starts on arrival).
-  explicit ServiceUnit(int servers = 1) : servers_(servers) {}
+  explicit ServiceUnit(int servers = 1, SilentJobs silent = {})
+      : servers_(servers), silent_(silent) {}
 
   int servers() const { return servers_; }
   // Arrivals must not precede the time the unit has been advanced to; earlier times are clamped
   // (messages merged at tick boundaries may carry a time inside the previous tick).
   void arrive(const Job& job);
+  // A silent job (SilentJobs above). At equal arrival times silent jobs are taken first.
+  void arrive_silent(double arrival_h);
   // Processes every arrival, start and completion with time < until_h, appending events in time
   // order. Deterministic for a given sequence of arrive() calls.
   void advance(double until_h, std::vector<JobEvent>& out);
@@ -76,6 +88,10 @@ class ServiceUnit {
       return done_h != o.done_h ? done_h > o.done_h : seq > o.seq;
     }
   };
+  struct SilentInService {
+    double done_h;
+    std::uint64_t seq;
+  };
   struct Deadline {
     double latest_h;
     std::uint64_t seq;
@@ -88,12 +104,20 @@ class ServiceUnit {
   template <class T>
   using MinHeap = std::priority_queue<T, std::vector<T>, std::greater<T>>;
 
+  // Marks a waiting silent job, which has no slot.
+  static constexpr std::uint32_t kSilentSlot = std::numeric_limits<std::uint32_t>::max();
+
   void integrate_to(double t);
   void start(std::uint32_t slot, double t, bool borrowed, std::vector<JobEvent>& out);
+  void start_silent(double t);
+  // Completes the job that finishes first (at time t), then lets its server take waiting jobs.
+  void complete_next(double t, std::vector<JobEvent>& out);
+  bool silent_completes_next() const;
   std::uint32_t store(const Job& job);
-  // A heap entry is stale once its job started or its slot was reused by a later job.
+  // A heap entry is stale once its job started or its slot was reused by a later job; a silent
+  // job waits in its class only (no deadline can start it elsewhere).
   bool pending(std::uint32_t slot, std::uint32_t generation) const {
-    return !slot_started_[slot] && slot_generation_[slot] == generation;
+    return slot == kSilentSlot || (!slot_started_[slot] && slot_generation_[slot] == generation);
   }
   bool free_server() const { return servers_ < 0 || busy_ < servers_; }
   PriorityClass& priority_class(std::int32_t priority);
@@ -102,6 +126,7 @@ class ServiceUnit {
   bool pop_waiting(Waiting& out);
 
   int servers_;
+  SilentJobs silent_;
   int busy_ = 0;
   int borrowed_busy_ = 0;
   double now_h_ = 0;
@@ -120,6 +145,9 @@ class ServiceUnit {
   std::vector<PriorityClass> waiting_;  // ascending priority
   MinHeap<InService> in_service_;
   MinHeap<Deadline> deadlines_;
+  std::vector<double> silent_arrivals_;  // not yet reached by advance(), in arrival order
+  std::size_t next_silent_arrival_ = 0;
+  std::deque<SilentInService> silent_in_service_;  // in order of completion
 };
 
 }  // namespace sim

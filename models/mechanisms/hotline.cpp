@@ -76,14 +76,9 @@ void draw_consultations(World& w, int day) {
 }
 
 void hand_in_consultations(World& w, std::size_t tick) {
-  // Consultations load call-takers but create no issue, so they are silent jobs (no events).
-  const double service = w.scenario.hotline.consultation_min / 60.0;
+  // Consultations load call-takers but create no issue: the centre's silent jobs (world.cpp).
   for (const double t : w.hotline.consultation_times_h[tick % kTicksPerDay]) {
-    w.hotline.call_takers.arrive({.id = job_id(JobKind::Consultation, kNone, 0),
-                                  .arrival_h = t,
-                                  .service_h = service,
-                                  .priority = 1,
-                                  .silent = true});
+    w.hotline.call_takers.arrive_silent(t);
   }
 }
 

@@ -180,9 +180,9 @@ TEST_CASE("the order arrivals are handed in does not change the events", "[unit]
 }
 
 TEST_CASE("a silent job emits no events but holds its server", "[unit][queue]") {
-  sim::ServiceUnit unit(1);
+  sim::ServiceUnit unit(1, {.service_h = 2.0, .priority = 0});
   std::vector<sim::JobEvent> ev;
-  unit.arrive({.id = 1, .arrival_h = 0.0, .service_h = 2.0, .priority = 0, .silent = true});
+  unit.arrive_silent(0.0);
   unit.arrive({.id = 2, .arrival_h = 1.0, .service_h = 1.0, .priority = 0});
   unit.advance(10.0, ev);
   REQUIRE(ev.size() == 2);
@@ -191,4 +191,80 @@ TEST_CASE("a silent job emits no events but holds its server", "[unit][queue]") 
   CHECK(ev[0].time_h == 2.0);
   CHECK(ev[1].time_h == 3.0);
   CHECK(unit.busy_server_hours() == Approx(3.0));
+  CHECK(unit.started_jobs() == 2);
+}
+
+TEST_CASE("silent jobs load the servers exactly as the same jobs handed in one by one",
+          "[unit][queue]") {
+  // The silent path (no slot, a FIFO of completions) must be an exact shortcut: a call centre
+  // whose consultations are ordinary jobs gives the same events for everything else, the same
+  // busy and borrowed hours and the same counts, bit for bit. Ties are real here: service and
+  // arrival times sit on a 0.25 h grid, so completions, arrivals and deadlines coincide.
+  const double consultation_h = 0.5;
+  const std::uint64_t kConsultation = 1'000'000;
+  struct Call {
+    double t;
+    bool consultation;
+    sim::Job job;
+  };
+  std::vector<std::vector<Call>> ticks(48);
+  sim::RandomStream rng(17, 3, 0, 0);
+  std::uint64_t id = 0;
+  for (std::size_t k = 0; k < ticks.size(); ++k) {
+    for (int n = 0; n < 20; ++n) {  // about 95 % of the 12 servers
+      const double t = static_cast<double>(k) + 0.25 * static_cast<double>(rng.below(4));
+      if (rng.bernoulli(0.8)) {
+        ticks[k].push_back({t, true, {}});
+        continue;
+      }
+      sim::Job j{.id = id++,
+                 .arrival_h = t,
+                 .service_h = 0.25 * static_cast<double>(1 + rng.below(6)),
+                 .priority = static_cast<std::int32_t>(rng.below(3))};
+      if (rng.bernoulli(0.2)) j.latest_start_h = t + 0.25 * static_cast<double>(rng.below(8));
+      ticks[k].push_back({t, false, j});
+    }
+  }
+  struct Outcome {
+    std::vector<std::pair<std::uint64_t, double>> events;
+    double busy_h, borrowed_h;
+    std::uint64_t started;
+  };
+  auto run = [&](bool silent) {
+    sim::ServiceUnit unit(12, {.service_h = consultation_h, .priority = 1});
+    std::vector<sim::JobEvent> ev;
+    for (std::size_t k = 0; k < ticks.size(); ++k) {
+      // Consultations first, each tick's in time order, as the hotline hands them in.
+      std::vector<double> times;
+      for (const Call& c : ticks[k]) {
+        if (c.consultation) times.push_back(c.t);
+      }
+      std::sort(times.begin(), times.end());
+      for (const double t : times) {
+        if (silent) {
+          unit.arrive_silent(t);
+        } else {
+          unit.arrive({kConsultation, t, consultation_h, 1});
+        }
+      }
+      for (const Call& c : ticks[k]) {
+        if (!c.consultation) unit.arrive(c.job);
+      }
+      unit.advance(static_cast<double>(k + 1), ev);
+    }
+    unit.advance(1e6, ev);
+    Outcome o{{}, unit.busy_server_hours(), unit.borrowed_server_hours(), unit.started_jobs()};
+    for (const auto& e : ev) {
+      if (e.id != kConsultation) o.events.emplace_back(e.id, e.time_h);
+    }
+    return o;
+  };
+  const Outcome reference = run(false);
+  const Outcome fast = run(true);
+  REQUIRE(reference.events.size() == 2 * id);
+  CHECK(fast.events == reference.events);
+  CHECK(fast.busy_h == reference.busy_h);
+  CHECK(fast.borrowed_h == reference.borrowed_h);
+  CHECK(reference.borrowed_h > 0);  // deadlines were met by borrowed servers
+  CHECK(fast.started == reference.started);
 }
