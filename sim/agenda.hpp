@@ -4,13 +4,13 @@
 // of the two. Order is total (the event type's operator<), never the order of insertion, so
 // results cannot depend on how work was scheduled; events that compare equal must be alike, which
 // also lets the bucket be sorted on several threads.
-#include <tbb/parallel_sort.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <queue>
 #include <vector>
+
+#include "sim/interval_sort.hpp"
 
 namespace sim {
 
@@ -41,7 +41,9 @@ class Agenda {
       sorted_.swap(buckets_[t]);
       std::vector<Event>().swap(buckets_[t]);
       pending_ -= sorted_.size();
-      tbb::parallel_sort(sorted_.begin(), sorted_.end());
+      sort_in_interval(
+          sorted_, static_cast<double>(t) * tick_h_, tick_h_,
+          [](const Event& e) { return e.time_h; }, scratch_);
     }
   }
 
@@ -75,6 +77,7 @@ class Agenda {
   std::size_t pending_ = 0;
   std::vector<std::vector<Event>> buckets_;
   std::vector<Event> sorted_;  // the current tick's bucket, in order; next_ is the next to pop
+  std::vector<Event> scratch_;
   std::size_t next_ = 0;
   std::priority_queue<Event, std::vector<Event>, Later> late_;
 };

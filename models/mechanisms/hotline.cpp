@@ -5,6 +5,7 @@
 #include <tbb/parallel_for.h>
 
 #include "models/mechanisms/mechanisms.hpp"
+#include "sim/interval_sort.hpp"
 
 namespace gov {
 namespace {
@@ -71,7 +72,9 @@ void draw_consultations(World& w, int day) {
     auto& times = per_tick[static_cast<std::size_t>(k)];
     times.resize(n);
     for (double& t : times) t = t0 + tick_h * rng.uniform();
-    std::sort(times.begin(), times.end());
+    std::vector<double> scratch;
+    sim::sort_in_interval(
+        times, t0, tick_h, [](double t) { return t; }, scratch);
   });
 }
 

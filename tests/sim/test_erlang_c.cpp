@@ -164,6 +164,7 @@ TEST_CASE("the order arrivals are handed in does not change the events", "[unit]
     for (const auto& j : order) unit.arrive(j);
     unit.advance(1000.0, ev);
     std::vector<std::pair<std::uint64_t, double>> out;
+    out.reserve(ev.size());
     for (const auto& e : ev) out.emplace_back(e.id, e.time_h);
     return out;
   };
