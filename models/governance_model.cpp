@@ -10,6 +10,7 @@
 
 #include "models/mechanisms/mechanisms.hpp"
 #include "models/outcomes/output_catalogue.hpp"
+#include "sim/interval_sort.hpp"
 
 namespace gov {
 namespace {
@@ -158,7 +159,7 @@ void GovernanceModel::begin_day(int day) {
   lap(phases_, Phase::Supervision);
 }
 
-void GovernanceModel::run_tick(std::size_t tick, double /*t0_h*/, double t1_h) {
+void GovernanceModel::run_tick(std::size_t tick, double t0_h, double t1_h) {
   World& w = *w_;
   w.agenda.start_tick(tick);
   lap(phases_, Phase::AgendaSort);
@@ -174,7 +175,7 @@ void GovernanceModel::run_tick(std::size_t tick, double /*t0_h*/, double t1_h) {
   lap(phases_, Phase::Events);
   w.departments.advance_all(t1_h);
   lap(phases_, Phase::DepartmentQueues);
-  handle_unit_events();
+  handle_unit_events(t0_h, t1_h);
   lap(phases_, Phase::DepartmentCompletions);
   drain_events();
   lap(phases_, Phase::Events);
@@ -234,24 +235,30 @@ void GovernanceModel::handle(const Event& e) {
   w.release(e.issue);
 }
 
-void GovernanceModel::handle_unit_events() {
+void GovernanceModel::handle_unit_events(double t0_h, double t1_h) {
   World& w = *w_;
-  // Units ran in parallel; their events are merged here in one fixed order (time, unit, rank).
+  // Units ran in parallel; their events are merged here in one fixed order (time, unit, rank):
+  // taken unit after unit, each unit's in its own order, then sorted by (time, place taken).
   unit_events_.clear();
   auto& units = w.departments.units();
   for (std::uint32_t u = 0; u < units.size(); ++u) {
-    for (const auto& ev : units[u].events) unit_events_.emplace_back(u, ev);
+    for (const auto& ev : units[u].events) {
+      unit_events_.push_back({ev, u, static_cast<std::uint32_t>(unit_events_.size())});
+    }
   }
-  std::stable_sort(unit_events_.begin(), unit_events_.end(), [](const auto& a, const auto& b) {
-    return a.second.time_h != b.second.time_h ? a.second.time_h < b.second.time_h
-                                              : a.first < b.first;
-  });
+  sim::sort_in_interval(
+      unit_events_, t0_h, t1_h - t0_h, [](const UnitEvent& e) { return e.event.time_h; },
+      unit_events_scratch_,
+      [](const UnitEvent& a, const UnitEvent& b) {
+        return a.event.time_h != b.event.time_h ? a.event.time_h < b.event.time_h : a.rank < b.rank;
+      });
   for (std::size_t k = 0; k < unit_events_.size(); ++k) {
     if (k + kIssueAhead < unit_events_.size())
-      w.prefetch_issue(job_issue(unit_events_[k + kIssueAhead].second.id));
+      w.prefetch_issue(job_issue(unit_events_[k + kIssueAhead].event.id));
     if (k + kResidentAhead < unit_events_.size())
-      w.prefetch_resident_of(job_issue(unit_events_[k + kResidentAhead].second.id));
-    const auto& [u, ev] = unit_events_[k];
+      w.prefetch_resident_of(job_issue(unit_events_[k + kResidentAhead].event.id));
+    const sim::JobEvent& ev = unit_events_[k].event;
+    const std::uint32_t u = unit_events_[k].unit;
     const std::uint32_t idx = job_issue(ev.id);
     const JobKind kind = job_kind(ev.id);
     const std::uint8_t part = job_part(ev.id);

@@ -47,7 +47,7 @@ class GovernanceModel final : public sim::Model {
                   std::chrono::steady_clock::time_point t0);
   void handle(const Event& e);
   void drain_events();
-  void handle_unit_events();
+  void handle_unit_events(double t0_h, double t1_h);
   void check_invariants(int day) const;
   void log_remaining_issues();
 
@@ -56,7 +56,13 @@ class GovernanceModel final : public sim::Model {
   bool check_ = false;
   double build_seconds_ = 0;
   sim::PhaseClock phases_;
-  std::vector<std::pair<std::uint32_t, sim::JobEvent>> unit_events_;
+  // A department unit's event and its place in the units' events taken one unit after another.
+  struct UnitEvent {
+    sim::JobEvent event;
+    std::uint32_t unit;
+    std::uint32_t rank;
+  };
+  std::vector<UnitEvent> unit_events_, unit_events_scratch_;
 };
 
 }  // namespace gov
