@@ -97,7 +97,6 @@ enum class JobKind : std::uint8_t {
   Work,                         // a department handles a part
   MisrouteReview,               // a department finds a part is not its own and sends it back
   DuplicateWork,                // a duplicate report handled as an extra work order
-  Consultation,                 // a hotline call answered on the line; no issue
   ReportIntake,                 // the hotline takes a first report
   DuplicateIntakeSameChannel,   // the hotline takes another call about an issue it knows
   DuplicateIntakeOtherChannel,  // a call about an issue the grid channel already has

@@ -51,7 +51,7 @@ class ServiceUnit {
   // A silent job (SilentJobs above). At equal arrival times silent jobs are taken first.
   void arrive_silent(double arrival_h);
   // Processes every arrival, start and completion with time < until_h, appending events in time
-  // order. Deterministic for a given sequence of arrive() calls.
+  // order. Deterministic for a given sequence of arrive() and arrive_silent() calls.
   void advance(double until_h, std::vector<JobEvent>& out);
 
   // Moves a waiting (or handed-in, not yet reached) job ahead to `priority` if that is ahead of
