@@ -40,7 +40,9 @@ World::World(const Scenario& s, City c, Residents r)
   mean_density = pop > 0 && dens > 0 ? dens / pop : 1.0;
 
   const std::size_t nc = city.communities.size();
+  new_issues.per_community.resize(nc);
   patrols.latent.resize(nc);
+  patrols.found.resize(nc);
   patrols.hours_banked.assign(nc, 0.0);
   whistles.left_this_week.assign(nc, 0.0);
   stock.issues.assign(nc, 0);

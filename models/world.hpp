@@ -97,6 +97,7 @@ struct World {
 
   // Mechanisms' own state.
   std::vector<HotSpots> hot_spots;  // per community
+  NewIssues new_issues;
   GridPatrols patrols;
   HotlineCentre hotline;
   std::vector<CommunityCapacity> community_capacity;  // per community
@@ -132,11 +133,7 @@ struct World {
   }
   void prefetch_resident_of(std::uint32_t issue) const {
     if (issue >= issues.size()) return;
-    const std::uint32_t r = issues[issue].resident;
-    __builtin_prefetch(&residents.trust[r]);
-    __builtin_prefetch(&residents.satisfaction[r]);
-    __builtin_prefetch(&residents.ties[r]);
-    __builtin_prefetch(&residents.traits[r]);
+    residents.prefetch(issues[issue].resident);
   }
 
   std::uint32_t new_issue(const Issue& proto);

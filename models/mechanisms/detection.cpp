@@ -20,12 +20,6 @@ bool integrated(const World& w, std::uint32_t district, double t) {
 constexpr double kPatrolHoursKeptDays = 7.0;
 constexpr double kPatrolFindsKept = 2.0;
 
-struct Find {
-  std::uint32_t issue;
-  double t;
-  bool fix_on_spot;
-};
-
 }  // namespace
 
 void on_arise(World& w, std::uint32_t idx, double t) {
@@ -50,7 +44,6 @@ void on_arise(World& w, std::uint32_t idx, double t) {
 void run_patrols(World& w, int day) {
   const auto& g = w.scenario.grid;
   const std::size_t nc = w.city.communities.size();
-  std::vector<std::vector<Find>> found(nc);
   const double t0 = day * 24.0;
   const double per_find = w.capacities.grid_hours_per_find;
   tbb::parallel_for(std::size_t{0}, nc, [&](std::size_t c) {
@@ -66,14 +59,15 @@ void run_patrols(World& w, int day) {
     const auto fixable = [&](const Issue& is) {
       return fixes && is.severity == Severity::Minor && !is.unmeetable;
     };
-    // The issues a patrol could see today, and the patrol time finding them all would take.
-    std::vector<std::uint32_t> visible;
+    // The issues a patrol could see today, and the patrol time finding them all would take; the
+    // visible ones are listed in the community's finds, which keep only those found below.
+    auto& found = w.patrols.found[c];
     double hours_needed = 0;
     for (const auto& r : latent) {
       const Issue& is = w.issues[r.issue];
       if (is.t_arise >= t0) continue;  // arises later today
       if (!rng.bernoulli(w.domain(is.domain).patrol_visibility)) continue;
-      visible.push_back(r.issue);
+      found.push_back({r.issue, 0.0, false});
       hours_needed += per_find + (fixable(is) ? g.on_the_spot_skill * g.on_the_spot_h : 0.0);
     }
     // Patrol time unused on a quiet day is carried over (a week's worth, and at least two finds'
@@ -86,27 +80,33 @@ void run_patrols(World& w, int day) {
     const double today = w.capacities.grid_hours_per_day[c];
     banked = std::min(banked + today,
                       std::max(kPatrolHoursKeptDays * today, kPatrolFindsKept * per_find));
-    if (visible.empty() || banked <= 0) return;
+    if (found.empty() || banked <= 0) {
+      found.clear();
+      return;
+    }
     const double reach = std::min(1.0, banked / hours_needed);
-    for (const std::uint32_t idx : visible) {
+    std::size_t kept = 0;
+    for (const PatrolFind& visible : found) {
       if (!rng.bernoulli(reach)) continue;
-      const Issue& is = w.issues[idx];
+      const Issue& is = w.issues[visible.issue];
       // Found during working hours, 08:00-18:00.
       const double t = t0 + 8.0 + 10.0 * rng.uniform();
       const bool fix =
           fixable(is) && w.rng(Purpose::OnTheSpot, is.key).bernoulli(g.on_the_spot_skill);
       banked -= per_find + (fix ? g.on_the_spot_h : 0.0);
-      found[c].push_back({idx, t, fix});
+      found[kept++] = {visible.issue, t, fix};
     }
+    found.resize(kept);
   });
-  for (std::size_t c = 0; c < nc; ++c) {
-    for (const Find& f : found[c]) {
+  for (auto& found : w.patrols.found) {
+    for (const PatrolFind& f : found) {
       if (f.fix_on_spot) {
         w.schedule(f.issue, EventKind::GridFixedOnSpot, f.t + g.on_the_spot_h);
       } else {
         w.schedule(f.issue, EventKind::GridFile, f.t);
       }
     }
+    found.clear();
   }
 }
 

@@ -57,7 +57,7 @@ void generate_daily_issues(World& w, int day) {
   const std::size_t nc = w.city.communities.size();
   // Each community's new issues are drawn whole (traits included) on its own thread; only taking
   // pool slots and scheduling their arising is left serial, in community order.
-  std::vector<std::vector<Issue>> fresh(nc);
+  auto& fresh = w.new_issues.per_community;
   const double t0 = day * 24.0;
   tbb::parallel_for(std::size_t{0}, nc, [&](std::size_t c) {
     const Community& com = w.city.communities[c];
@@ -94,8 +94,9 @@ void generate_daily_issues(World& w, int day) {
       draw_issue_traits(w, is);
     }
   });
-  for (const auto& list : fresh) {
+  for (auto& list : fresh) {
     for (const Issue& is : list) w.schedule(w.new_issue(is), EventKind::Arise, is.t_arise);
+    list.clear();
   }
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/domains.hpp"
+#include "models/issue.hpp"
 #include "sim/service_unit.hpp"
 
 namespace gov {
@@ -18,13 +19,28 @@ struct HotSpots {
   std::array<bool, kDomainCount> hotspot{};
 };
 
+// incidence.cpp: the day's new issues of each community, drawn in parallel and entered in the
+// pool in community order (empty between days; kept so their capacity is reused).
+struct NewIssues {
+  std::vector<std::vector<Issue>> per_community;
+};
+
 // detection.cpp: the latent issues of a community, waiting to be reported or found.
 struct LatentRef {
   std::uint32_t issue;
   std::uint64_t key;  // the slot may be reused once the issue is gone
 };
+// A patrol's find, made in the parallel pass and scheduled in community order after it.
+struct PatrolFind {
+  std::uint32_t issue;
+  double t;
+  bool fix_on_spot;
+};
 struct GridPatrols {
   std::vector<std::vector<LatentRef>> latent;  // per community
+  // Per community: the day's finds (empty between days; kept so their capacity is reused
+  // instead of 2,851 lists being allocated every day).
+  std::vector<std::vector<PatrolFind>> found;
   // Per community: patrol hours carried over from quiet days (detection.cpp says why); below 0
   // when a busy day overran, repaid from the next days' time.
   std::vector<double> hours_banked;

@@ -2,6 +2,7 @@
 // mouth spreads a community's experience to its neighbours; security falls with open safety
 // issues nearby; residents move out and newcomers arrive with few ties.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <tbb/parallel_for.h>
@@ -11,6 +12,25 @@
 namespace gov {
 
 namespace {
+
+// Visits `count` residents of a community drawn at random, a batch at a time: each batch is
+// drawn and its residents asked for (`prefetch`) before any is visited, so the cache misses of a
+// batch overlap (residents are touched at random in arrays of millions). Visits keep the order
+// of the draws, so a resident drawn twice is visited twice in the same order as one at a time.
+template <class Prefetch, class Visit>
+void visit_random_residents(const Community& com, sim::RandomStream& rng, std::uint64_t count,
+                            Prefetch prefetch, Visit visit) {
+  constexpr std::size_t kBatch = 16;
+  std::array<std::size_t, kBatch> batch{};
+  for (std::uint64_t k = 0; k < count; k += kBatch) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(kBatch, count - k));
+    for (std::size_t b = 0; b < n; ++b) {
+      batch[b] = com.first_resident + rng.below(com.residents);
+      prefetch(batch[b]);
+    }
+    for (std::size_t b = 0; b < n; ++b) visit(batch[b]);
+  }
+}
 
 // A resident's own outcome (0..1) moves their satisfaction and trust and what their community
 // hears.
@@ -120,19 +140,22 @@ void daily_resident_step(World& w, int day) {
     const double hazard = com.residents * (com.floating_share * pop.floating_mobility_per_day +
                                            (1.0 - com.floating_share) * pop.local_mobility_per_day);
     const auto movers = rng.poisson(hazard);
-    for (std::uint64_t k = 0; k < movers; ++k) {
-      const std::size_t i = com.first_resident + rng.below(com.residents);
+    const auto replace = [&](std::size_t i) {
       replace_resident(w.residents, i, static_cast<std::uint32_t>(c), com, pop, w.seed,
                        static_cast<std::uint64_t>(day));
-    }
+    };
+    visit_random_residents(
+        com, rng, movers, [&](std::size_t i) { w.residents.prefetch(i); }, replace);
     // Community activity (P8) builds ties.
     if (social.enabled && w.in_force(com.district, day * 24.0)) {
       auto trng = w.rng(Purpose::Ties, c, static_cast<std::uint64_t>(day));
       const auto gains = trng.poisson(com.residents * social.ties_gain_per_year / 365.0);
-      for (std::uint64_t k = 0; k < gains; ++k) {
-        const std::size_t i = com.first_resident + trng.below(com.residents);
-        if (w.residents.ties[i] < 255) ++w.residents.ties[i];
-      }
+      auto& ties = w.residents.ties;
+      visit_random_residents(
+          com, trng, gains, [&](std::size_t i) { __builtin_prefetch(&ties[i], 1); },
+          [&](std::size_t i) {
+            if (ties[i] < 255) ++ties[i];
+          });
     }
   });
 }
