@@ -129,8 +129,9 @@ struct World {
     if (issue >= issues.size()) return;  // a job of no issue (consultation)
     // An issue is over a cache line long and, where it starts late in one, lies across three:
     // every line it touches is asked for, not just the first and the last.
+    constexpr std::size_t kCacheLineBytes = 64;  // x86-64
     const auto* p = reinterpret_cast<const char*>(&issues[issue]);
-    for (std::size_t at = 0; at < sizeof(Issue); at += 64) __builtin_prefetch(p + at);
+    for (std::size_t at = 0; at < sizeof(Issue); at += kCacheLineBytes) __builtin_prefetch(p + at);
     __builtin_prefetch(p + sizeof(Issue) - 1);
   }
   void prefetch_resident_of(std::uint32_t issue) const {
